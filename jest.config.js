@@ -1,0 +1,11 @@
+/** @type {import("jest").Config} */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
+  // Engine tests start the real Pulumi CLI; they share one machine's two cores.
+  maxWorkers: 2,
+  testTimeout: 60_000,
+  globalSetup: "<rootDir>/test/support/global-setup.js",
+};

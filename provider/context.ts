@@ -1,0 +1,50 @@
+// What both resource providers share: the resolved settings, one Atlas client per plugin process, and the
+// warning sink. Created by runtime.ts when the plugin configures a provider, or directly by tests.
+import { AtlasClient } from "./atlas/client";
+import { digestAuth, serviceAccountAuth } from "./atlas/auth";
+import { describeProblems, resolveSettings, type ConfigSource, type ProviderSettings, type SettingsProblem } from "./config";
+import { engineWarning, type WarningSink } from "./diagnostics";
+
+export interface ProviderContextOptions {
+  config?: ConfigSource;
+  env?: NodeJS.ProcessEnv;
+  /** Replaces the engine warning channel (tests). */
+  warn?: WarningSink;
+  /** Builds the client from settings (tests set small retry delays). */
+  clientFactory?: (settings: ProviderSettings) => AtlasClient;
+  now?: () => Date;
+}
+
+export class ProviderContext {
+  readonly problems: readonly SettingsProblem[];
+  readonly warn: WarningSink;
+  readonly now: () => Date;
+  private readonly settings?: ProviderSettings;
+  private readonly clientFactory: (settings: ProviderSettings) => AtlasClient;
+  private atlasClient?: AtlasClient;
+
+  constructor(options: ProviderContextOptions = {}) {
+    const resolved = resolveSettings(options.config, options.env ?? process.env);
+    this.settings = resolved.settings;
+    this.problems = resolved.problems;
+    this.warn = options.warn ?? engineWarning;
+    this.now = options.now ?? (() => new Date());
+    this.clientFactory = options.clientFactory ?? createAtlasClient;
+  }
+
+  /** The Atlas client; throws one error listing every configuration problem when there is no usable setup. */
+  client(): AtlasClient {
+    if (!this.settings) throw new Error(describeProblems(this.problems));
+    this.atlasClient ??= this.clientFactory(this.settings);
+    return this.atlasClient;
+  }
+}
+
+export function createAtlasClient(settings: ProviderSettings): AtlasClient {
+  const { credentials } = settings;
+  const auth =
+    credentials.kind === "digest"
+      ? digestAuth(credentials.publicKey, credentials.privateKey)
+      : serviceAccountAuth(credentials.clientId, credentials.clientSecret, settings.baseUrl);
+  return new AtlasClient({ baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, auth });
+}

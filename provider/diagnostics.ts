@@ -1,0 +1,40 @@
+// Warnings that reach the user's `pulumi preview`/`up` output as real engine warnings.
+//
+// The dynamic-provider plugin does not connect @pulumi/pulumi's log module to the engine, so
+// pulumi.log.warn() would print a plain message. The plugin is started with the engine's address as its
+// first argument; we send the warning there ourselves and fall back to stderr when that is not possible.
+
+export type WarningSink = (message: string) => Promise<void>;
+
+const enginePattern = /^(127\.0\.0\.1|localhost|\[::1\]):\d+$/;
+
+let engineSink: WarningSink | undefined;
+
+export function engineWarning(message: string): Promise<void> {
+  engineSink ??= connectEngine(process.argv[2]) ?? stderrWarning;
+  return engineSink(message).catch(() => stderrWarning(message));
+}
+
+async function stderrWarning(message: string): Promise<void> {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+function connectEngine(address: string | undefined): WarningSink | undefined {
+  if (!address || !enginePattern.test(address)) return undefined;
+  try {
+    const pulumiDir = require.resolve("@pulumi/pulumi");
+    const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+    const engineRpc = require(require.resolve("@pulumi/pulumi/proto/engine_grpc_pb", { paths: [pulumiDir] }));
+    const engineProto = require(require.resolve("@pulumi/pulumi/proto/engine_pb", { paths: [pulumiDir] }));
+    const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
+    return (message) =>
+      new Promise<void>((resolve, reject) => {
+        const request = new engineProto.LogRequest();
+        request.setSeverity(engineProto.LogSeverity.WARNING);
+        request.setMessage(message);
+        client.log(request, (err: Error | null) => (err ? reject(err) : resolve()));
+      });
+  } catch {
+    return undefined;
+  }
+}

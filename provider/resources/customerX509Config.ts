@@ -1,0 +1,301 @@
+// CustomerX509Config: a project's self-managed X.509 CA bundle (Atlas's "customer" X.509).
+//
+//   check   -> parses and validates the bundle and the provider settings, no API call
+//   create  -> GET /groups/{projectId}/userSecurity (to report what it takes over), then
+//              PATCH /groups/{projectId}/userSecurity with {"customerX509":{"cas":...}} only (LDAP untouched)
+//   read    -> GET /groups/{projectId}/userSecurity: the bundle Atlas holds becomes the state
+//   update  -> one PATCH when the certificates changed; none for text-only or expiryWarningDays changes
+//   delete  -> DELETE /groups/{projectId}/userSecurity/customerX509: disables self-managed X.509 in the project
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import type { UserSecurity } from "../atlas/client";
+import { AtlasApiError } from "../atlas/errors";
+import { ProviderContext } from "../context";
+import { describeCertificate, isPrivateKeyLabel, parseCertificate, scanPem, type CertificateInfo } from "../pem";
+import { providerShim } from "../shim";
+import { checkInteger, checkProjectId, describeValue, isUnknown, type CheckFailure } from "../validation";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments
+
+export interface CustomerX509ConfigArgs {
+  /** The Atlas project (group) id: 24 hexadecimal characters. Changing it moves the bundle to the new project. */
+  projectId: pulumi.Input<string>;
+  /** One or more PEM CA certificates (root and intermediates). Public material: not secret. */
+  cas: pulumi.Input<string>;
+  /** Warn in previews when a CA expires within this many days (default 30). */
+  expiryWarningDays?: pulumi.Input<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resolved inputs and outputs
+
+export interface CustomerX509ConfigInputs {
+  projectId: string;
+  cas: string;
+  expiryWarningDays: number;
+}
+
+export interface CaCertificateSummary {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  sha256Fingerprint: string;
+}
+
+export interface CustomerX509ConfigOutputs extends CustomerX509ConfigInputs {
+  /** The bundle exactly as Atlas stores it. */
+  cas: string;
+  certificates: CaCertificateSummary[];
+  earliestNotAfter: string;
+}
+
+export const defaultExpiryWarningDays = 30;
+/** Limits of this provider (Atlas documents none): a real CA bundle is a few certificates, a few KiB. */
+export const maxBundleBytes = 256 * 1024;
+export const maxBundleCertificates = 100;
+const dayMs = 24 * 60 * 60 * 1000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pure mapping between inputs, Atlas and state
+
+export interface ParsedBundle {
+  /** The certificates re-emitted canonically (LF, 64 columns), in the order given. */
+  canonicalPem: string;
+  certificates: CertificateInfo[];
+  failures: CheckFailure[];
+}
+
+/**
+ * Parses and validates a CA bundle. Failures name the block by position (`cas[block 2]`) rather than the `cas`
+ * field itself: the engine prints the value of a failing field, and a bundle may hold a pasted private key.
+ */
+export function parseCaBundle(text: unknown, now: Date): ParsedBundle {
+  const failures: CheckFailure[] = [];
+  const empty = { canonicalPem: "", certificates: [], failures };
+  if (typeof text !== "string" || text.trim() === "") {
+    failures.push({ property: "cas", reason: `must be one or more PEM CA certificates (got ${describeValue(text)})` });
+    return empty;
+  }
+  if (Buffer.byteLength(text) > maxBundleBytes) {
+    failures.push({ property: "cas[size]", reason: `is ${Buffer.byteLength(text)} bytes; a CA bundle may be at most ${maxBundleBytes} bytes` });
+    return empty;
+  }
+  const scan = scanPem(text);
+  if (scan.hasStrayText) {
+    failures.push({ property: "cas[text]", reason: "contains text outside PEM blocks; keep only -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks (the text is not shown here)" });
+  }
+  if (scan.unterminated > 0) {
+    failures.push({ property: "cas[text]", reason: `has ${scan.unterminated} PEM block(s) without a matching END line` });
+  }
+  if (scan.blocks.length === 0 && scan.unterminated === 0) {
+    failures.push({ property: "cas", reason: "contains no PEM certificate" });
+  }
+  const certificates: CertificateInfo[] = [];
+  const canonical: string[] = [];
+  const seen = new Map<string, number>();
+  const certificateBlocks = scan.blocks.filter((b) => b.label === "CERTIFICATE").length;
+  if (certificateBlocks > maxBundleCertificates) {
+    failures.push({ property: "cas[size]", reason: `holds ${certificateBlocks} certificates; at most ${maxBundleCertificates} are accepted` });
+  }
+  for (const block of scan.blocks) {
+    const property = `cas[block ${block.index}]`;
+    if (isPrivateKeyLabel(block.label)) {
+      failures.push({ property, reason: `is a private key (${block.label}): a CA bundle holds certificates only. Remove it, and treat that key as exposed; its content is not shown here` });
+      continue;
+    }
+    if (block.label !== "CERTIFICATE") {
+      failures.push({ property, reason: `is a ${block.label}, not a CERTIFICATE` });
+      continue;
+    }
+    let info: CertificateInfo;
+    try {
+      info = describeCertificate(parseCertificate(block.pem));
+    } catch {
+      failures.push({ property, reason: "is not a valid X.509 certificate" });
+      continue;
+    }
+    const previous = seen.get(info.sha256Fingerprint);
+    if (previous !== undefined) {
+      failures.push({ property, reason: `repeats block ${previous} (${info.subject})` });
+      continue;
+    }
+    seen.set(info.sha256Fingerprint, block.index);
+    if (!info.isCertificateAuthority) {
+      failures.push({ property, reason: `"${info.subject}" is not a CA certificate (basic constraints CA:TRUE is missing); user certificates do not belong in the bundle` });
+    }
+    if (Date.parse(info.notAfter) <= now.getTime()) {
+      failures.push({ property, reason: `"${info.subject}" expired on ${info.notAfter}; Atlas rejects expired CAs (EXPIRED_X509_CA_CERTIFICATE)` });
+    }
+    certificates.push(info);
+    canonical.push(block.pem);
+  }
+  return { canonicalPem: canonical.join(""), certificates, failures };
+}
+
+export function checkCustomerX509Inputs(
+  news: Record<string, unknown>,
+  now: Date,
+): { inputs: CustomerX509ConfigInputs; failures: CheckFailure[]; expiringSoon: CertificateInfo[] } {
+  const failures: CheckFailure[] = [];
+  checkProjectId(news.projectId, failures);
+  const warningDays = news.expiryWarningDays ?? defaultExpiryWarningDays;
+  checkInteger("expiryWarningDays", warningDays, { min: 0, max: 3650 }, failures);
+  let cas = news.cas as string;
+  let expiringSoon: CertificateInfo[] = [];
+  if (!isUnknown(news.cas)) {
+    const bundle = parseCaBundle(news.cas, now);
+    failures.push(...bundle.failures);
+    if (bundle.failures.length === 0) cas = bundle.canonicalPem;
+    if (typeof warningDays === "number") {
+      const horizon = now.getTime() + warningDays * dayMs;
+      expiringSoon = bundle.certificates.filter((c) => Date.parse(c.notAfter) > now.getTime() && Date.parse(c.notAfter) <= horizon);
+    }
+  }
+  return { inputs: { projectId: news.projectId as string, cas, expiryWarningDays: warningDays as number }, failures, expiringSoon };
+}
+
+/** The bundle's identity: the set of its certificates. Line endings, blank lines and order do not matter. */
+export function bundleIdentity(text: string): string {
+  const fingerprints = scanPem(text)
+    .blocks.filter((b) => b.label === "CERTIFICATE")
+    .map((b) => createHash("sha256").update(b.pem).digest("hex"));
+  return [...new Set(fingerprints)].sort().join(",");
+}
+
+export function sameBundle(a: string, b: string): boolean {
+  return bundleIdentity(a) === bundleIdentity(b);
+}
+
+/** The state for a bundle Atlas holds; describes what parses and skips what does not. */
+export function outputsFromAtlas(inputs: Pick<CustomerX509ConfigInputs, "projectId" | "expiryWarningDays">, cas: string): CustomerX509ConfigOutputs {
+  const certificates: CaCertificateSummary[] = [];
+  for (const block of scanPem(cas).blocks) {
+    if (block.label !== "CERTIFICATE") continue;
+    try {
+      const { isCertificateAuthority: _ca, ...summary } = describeCertificate(parseCertificate(block.pem));
+      certificates.push(summary);
+    } catch {
+      // Atlas validates what it stores; an unreadable block is left out of the summary, not fatal.
+    }
+  }
+  const earliestNotAfter = certificates.map((c) => c.notAfter).sort()[0] ?? "";
+  return { projectId: inputs.projectId, expiryWarningDays: inputs.expiryWarningDays, cas, certificates, earliestNotAfter };
+}
+
+export function diffCustomerX509Config(olds: CustomerX509ConfigOutputs, news: CustomerX509ConfigInputs): pulumi.dynamic.DiffResult {
+  const replaces = isUnknown(news.projectId) || olds.projectId !== news.projectId ? ["projectId"] : [];
+  const casChanged = isUnknown(news.cas) || !sameBundle(olds.cas, news.cas);
+  const changes = replaces.length > 0 || casChanged || olds.expiryWarningDays !== news.expiryWarningDays;
+  // A new project gets its bundle before the old project loses its own.
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+function customerCas(security: UserSecurity): string | undefined {
+  const cas = security.customerX509?.cas;
+  return cas && cas.trim() !== "" ? cas : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The provider
+
+export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvider<CustomerX509ConfigInputs, CustomerX509ConfigOutputs> {
+  constructor(private readonly context: ProviderContext) {}
+
+  async check(_olds: unknown, news: object): Promise<pulumi.dynamic.CheckResult<CustomerX509ConfigInputs>> {
+    const { inputs, failures, expiringSoon } = checkCustomerX509Inputs(news as Record<string, unknown>, this.context.now());
+    failures.push(...this.context.problems.map((p) => ({ property: p.key, reason: p.reason })));
+    for (const cert of expiringSoon) {
+      await this.context.warn(
+        `CustomerX509Config for project ${inputs.projectId}: CA "${cert.subject}" expires on ${cert.notAfter}, ` +
+          `within ${inputs.expiryWarningDays} days. Users whose certificates chain to it will fail to log in after that.`,
+      );
+    }
+    return { inputs, failures };
+  }
+
+  async diff(_id: string, olds: CustomerX509ConfigOutputs, news: CustomerX509ConfigInputs) {
+    return diffCustomerX509Config(olds, news);
+  }
+
+  async create(inputs: CustomerX509ConfigInputs): Promise<pulumi.dynamic.CreateResult<CustomerX509ConfigOutputs>> {
+    const client = this.context.client();
+    const existing = customerCas(await client.getUserSecurity(inputs.projectId));
+    if (existing !== undefined && !sameBundle(existing, inputs.cas)) {
+      const previous = outputsFromAtlas(inputs, existing).certificates.map((c) => `"${c.subject}"`);
+      await this.context.warn(
+        `CustomerX509Config for project ${inputs.projectId} takes over the CA bundle already configured there ` +
+          `(${previous.join(", ") || "unreadable certificates"}) and replaces it with the declared one.`,
+      );
+    }
+    const stored = await this.apply(inputs);
+    return { id: inputs.projectId, outs: stored };
+  }
+
+  async read(id: string, props?: CustomerX509ConfigOutputs): Promise<pulumi.dynamic.ReadResult<CustomerX509ConfigOutputs>> {
+    const projectId = props?.projectId ?? id;
+    let security: UserSecurity;
+    try {
+      security = await this.context.client().getUserSecurity(projectId);
+    } catch (err) {
+      if (err instanceof AtlasApiError && err.errorCode === "GROUP_NOT_FOUND") return {};
+      throw err;
+    }
+    const cas = customerCas(security);
+    if (cas === undefined) return {};
+    const expiryWarningDays = props?.expiryWarningDays ?? defaultExpiryWarningDays;
+    return { id, props: outputsFromAtlas({ projectId, expiryWarningDays }, cas) };
+  }
+
+  async update(
+    _id: string,
+    olds: CustomerX509ConfigOutputs,
+    news: CustomerX509ConfigInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<CustomerX509ConfigOutputs>> {
+    if (sameBundle(olds.cas, news.cas)) {
+      return { outs: outputsFromAtlas(news, olds.cas) };
+    }
+    return { outs: await this.apply(news) };
+  }
+
+  async delete(_id: string, props: CustomerX509ConfigOutputs): Promise<void> {
+    try {
+      await this.context.client().disableCustomerX509(props.projectId);
+    } catch (err) {
+      // Already gone with its project: nothing left to disable.
+      if (err instanceof AtlasApiError && err.errorCode === "GROUP_NOT_FOUND") return;
+      throw err;
+    }
+  }
+
+  /** One PATCH naming only customerX509; the state is what Atlas answers it stores. */
+  private async apply(inputs: CustomerX509ConfigInputs): Promise<CustomerX509ConfigOutputs> {
+    const answer = await this.context.client().setCustomerX509(inputs.projectId, inputs.cas);
+    return outputsFromAtlas(inputs, customerCas(answer) ?? inputs.cas);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The resource
+
+export class CustomerX509Config extends pulumi.dynamic.Resource {
+  declare readonly projectId: pulumi.Output<string>;
+  /** The bundle exactly as Atlas stores it. */
+  declare readonly cas: pulumi.Output<string>;
+  declare readonly expiryWarningDays: pulumi.Output<number>;
+  declare readonly certificates: pulumi.Output<CaCertificateSummary[]>;
+  declare readonly earliestNotAfter: pulumi.Output<string>;
+
+  constructor(name: string, args: CustomerX509ConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      providerShim("CustomerX509Config"),
+      name,
+      { ...args, certificates: undefined, earliestNotAfter: undefined },
+      opts,
+      "atlas",
+      "CustomerX509Config",
+    );
+  }
+}

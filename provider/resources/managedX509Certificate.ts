@@ -1,0 +1,306 @@
+// ManagedX509Certificate: an Atlas-managed client certificate for a database user whose x509Type is MANAGED.
+//
+//   check   -> validates inputs and provider settings, no API call
+//   create  -> POST /groups/{projectId}/databaseUsers/{username}/certs (raw PEM: certificate + private key)
+//   read    -> GET  /groups/{projectId}/databaseUsers/{username}/certs (all pages, unexpired only)
+//   update  -> renewBeforeDays only, no API call
+//   delete  -> no API call: Atlas cannot revoke a certificate; a warning says so
+import * as pulumi from "@pulumi/pulumi";
+import type { UserCert } from "../atlas/client";
+import { AtlasApiError } from "../atlas/errors";
+import { ProviderContext } from "../context";
+import { describeCertificate, splitCertificateAndKey } from "../pem";
+import { providerShim } from "../shim";
+import { checkInteger, checkProjectId, definedOnly, describeValue, isUnknown, type CheckFailure } from "../validation";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments
+
+export interface ManagedX509CertificateArgs {
+  /** The Atlas project (group) id: 24 hexadecimal characters. Changing it issues a new certificate. */
+  projectId: pulumi.Input<string>;
+  /** An existing database user in `$external` with `x509Type: "MANAGED"`. Changing it issues a new certificate. */
+  username: pulumi.Input<string>;
+  /** Validity in months, 1 to 24 (Atlas's default: 3). Changing it issues a new certificate. */
+  monthsUntilExpiration?: pulumi.Input<number>;
+  /**
+   * Rotate when fewer than this many days of validity remain: from then on `pulumi preview` shows a replace and
+   * `pulumi up` issues the successor before the old certificate leaves the stack. Unset: never rotate early.
+   */
+  renewBeforeDays?: pulumi.Input<number>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resolved inputs and outputs
+
+export interface ManagedX509CertificateInputs {
+  projectId: string;
+  username: string;
+  monthsUntilExpiration: number;
+  renewBeforeDays?: number;
+}
+
+export interface ManagedX509CertificateOutputs extends ManagedX509CertificateInputs {
+  certificatePem: string;
+  /** Secret. Atlas returns it once, at creation; it lives only in this (encrypted) output. */
+  privateKeyPem: string;
+  /** Secret. Certificate then key, ready for a driver's tlsCertificateKeyFile. */
+  certificateKeyPem: string;
+  /** Decimal: Atlas serials exceed 2^53. */
+  serialNumber: string;
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  sha256Fingerprint: string;
+}
+
+export const defaultMonthsUntilExpiration = 3;
+const secretOutputs = ["privateKeyPem", "certificateKeyPem"];
+const replacingInputs = ["projectId", "username", "monthsUntilExpiration"] as const;
+const dayMs = 24 * 60 * 60 * 1000;
+/** The shortest month: a renewal window must fit inside any validity of that many months. */
+const minDaysPerMonth = 28;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pure mapping between inputs, Atlas and state
+
+export function checkManagedCertificateInputs(news: Record<string, unknown>): {
+  inputs: ManagedX509CertificateInputs;
+  failures: CheckFailure[];
+} {
+  const failures: CheckFailure[] = [];
+  checkProjectId(news.projectId, failures);
+  checkUsername(news.username, failures);
+  const months = news.monthsUntilExpiration ?? defaultMonthsUntilExpiration;
+  checkInteger("monthsUntilExpiration", months, { min: 1, max: 24 }, failures);
+  if (news.renewBeforeDays !== undefined && news.renewBeforeDays !== null) {
+    checkInteger("renewBeforeDays", news.renewBeforeDays, { min: 0 }, failures);
+    const renew = news.renewBeforeDays;
+    if (typeof renew === "number" && typeof months === "number" && Number.isInteger(months) && renew >= months * minDaysPerMonth) {
+      failures.push({
+        property: "renewBeforeDays",
+        reason:
+          `must be shorter than the certificate's validity: ${months} month(s) is at least ` +
+          `${months * minDaysPerMonth} days, so renewBeforeDays must be below that (got ${renew})`,
+      });
+    }
+  }
+  const inputs = definedOnly({
+    projectId: news.projectId as string,
+    username: news.username as string,
+    monthsUntilExpiration: months as number,
+    renewBeforeDays: news.renewBeforeDays === null ? undefined : (news.renewBeforeDays as number | undefined),
+  });
+  return { inputs, failures };
+}
+
+function checkUsername(value: unknown, failures: CheckFailure[]): void {
+  if (isUnknown(value)) return;
+  if (typeof value !== "string" || value.trim() === "") {
+    failures.push({ property: "username", reason: `must be the name of a MANAGED X.509 database user (got ${describeValue(value)})` });
+  } else if (value !== value.trim()) {
+    failures.push({ property: "username", reason: "must not begin or end with white space" });
+  } else if (value.length > 1024) {
+    failures.push({ property: "username", reason: `must be at most 1024 characters (got ${value.length})` });
+  } else if (/[\u0000-\u001f\u007f]/.test(value)) {
+    failures.push({ property: "username", reason: "must not contain control characters" });
+  }
+}
+
+/** `<projectId>/<url-encoded username>/<decimal serial>`: identifies the certificate, holds nothing secret. */
+export function certificateId(projectId: string, username: string, serialNumber: string): string {
+  return `${projectId}/${encodeURIComponent(username)}/${serialNumber}`;
+}
+
+export function parseCertificateId(id: string): { projectId: string; username: string; serialNumber: string } {
+  const match = /^([0-9a-f]{24})\/([^/]+)\/(\d+)$/.exec(id);
+  if (!match) throw new Error(`not a ManagedX509Certificate id: ${JSON.stringify(id)}`);
+  return { projectId: match[1], username: decodeURIComponent(match[2]), serialNumber: match[3] };
+}
+
+/** The state of a freshly issued certificate: everything comes from the certificate itself. */
+export function outputsFromIssuedPem(inputs: ManagedX509CertificateInputs, pemText: string): ManagedX509CertificateOutputs {
+  const { certificatePem, privateKeyPem, certificate } = splitCertificateAndKey(pemText);
+  const info = describeCertificate(certificate);
+  return {
+    ...inputs,
+    certificatePem,
+    privateKeyPem,
+    certificateKeyPem: certificatePem + privateKeyPem,
+    serialNumber: info.serialNumber,
+    subject: info.subject,
+    notBefore: info.notBefore,
+    notAfter: info.notAfter,
+    sha256Fingerprint: info.sha256Fingerprint,
+  };
+}
+
+export function isInRenewalWindow(notAfter: string, renewBeforeDays: number | undefined, now: Date): boolean {
+  if (renewBeforeDays === undefined) return false;
+  return now.getTime() >= Date.parse(notAfter) - renewBeforeDays * dayMs;
+}
+
+export function diffManagedCertificate(
+  olds: ManagedX509CertificateOutputs,
+  news: ManagedX509CertificateInputs,
+  now: Date,
+): pulumi.dynamic.DiffResult {
+  const replaces: string[] = replacingInputs.filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
+  const renew = isUnknown(news.renewBeforeDays) ? undefined : news.renewBeforeDays;
+  if (replaces.length === 0 && isInRenewalWindow(olds.notAfter, renew, now)) {
+    // Named after the output that triggers it, so the preview says why it rotates.
+    replaces.push("notAfter");
+  }
+  const changes = replaces.length > 0 || olds.renewBeforeDays !== news.renewBeforeDays;
+  // The successor is issued before the old certificate leaves the stack: no moment without a valid certificate.
+  return { changes, replaces, deleteBeforeReplace: false };
+}
+
+/** The state after a refresh: what Atlas lists for the serial, or undefined when Atlas no longer lists it. */
+export function refreshFromListing(
+  olds: ManagedX509CertificateOutputs,
+  listed: readonly UserCert[],
+): ManagedX509CertificateOutputs | undefined {
+  const current = listed.find((cert) => cert.serialNumber === olds.serialNumber);
+  if (!current) return undefined;
+  return { ...olds, notAfter: new Date(current.notAfter).toISOString(), subject: current.subject };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The provider
+
+/** How long one user's listing serves the reads of one refresh (the plugin process is shared by all resources). */
+const listingTtlMs = 30_000;
+
+export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourceProvider<
+  ManagedX509CertificateInputs,
+  ManagedX509CertificateOutputs
+> {
+  private readonly listings = new Map<string, { at: number; certs: Promise<UserCert[]> }>();
+
+  constructor(private readonly context: ProviderContext) {}
+
+  async check(_olds: unknown, news: object): Promise<pulumi.dynamic.CheckResult<ManagedX509CertificateInputs>> {
+    const { inputs, failures } = checkManagedCertificateInputs(news as Record<string, unknown>);
+    failures.push(...this.context.problems.map((p) => ({ property: p.key, reason: p.reason })));
+    return { inputs, failures };
+  }
+
+  async diff(_id: string, olds: ManagedX509CertificateOutputs, news: ManagedX509CertificateInputs) {
+    return diffManagedCertificate(olds, news, this.context.now());
+  }
+
+  async create(inputs: ManagedX509CertificateInputs): Promise<pulumi.dynamic.CreateResult<ManagedX509CertificateOutputs>> {
+    const { projectId, username, monthsUntilExpiration } = inputs;
+    const pemText = await this.context.client().createUserCert(projectId, username, monthsUntilExpiration);
+    this.listings.delete(listingKey(projectId, username));
+    let outs: ManagedX509CertificateOutputs;
+    try {
+      outs = outputsFromIssuedPem(inputs, pemText);
+    } catch (err) {
+      throw new Error(
+        `Atlas issued a certificate for ${username} in project ${projectId}, but its answer is unusable ` +
+          `(${(err as Error).message}). It stays valid until it expires; pulumi up will request a new one.`,
+      );
+    }
+    return { id: certificateId(projectId, username, outs.serialNumber), outs };
+  }
+
+  async read(id: string, props?: ManagedX509CertificateOutputs): Promise<pulumi.dynamic.ReadResult<ManagedX509CertificateOutputs>> {
+    if (!props?.serialNumber) {
+      throw new Error(
+        `ManagedX509Certificate ${id} has no state to refresh: dynamic resources cannot be imported, and Atlas ` +
+          "never returns a certificate's private key again. Declare the resource and let pulumi up issue a new certificate.",
+      );
+    }
+    const { projectId, username } = props;
+    let refreshed: ManagedX509CertificateOutputs | undefined;
+    try {
+      refreshed = refreshFromListing(props, await this.listCertificates(projectId, username, false));
+      // A listing is unexpired certificates only, page by page; a page boundary can move while we read. Before
+      // declaring a certificate that should still be valid gone, look once more with a fresh listing.
+      if (!refreshed && Date.parse(props.notAfter) > this.context.now().getTime()) {
+        refreshed = refreshFromListing(props, await this.listCertificates(projectId, username, true));
+      }
+    } catch (err) {
+      if (err instanceof AtlasApiError && (err.errorCode === "USERNAME_NOT_FOUND" || err.errorCode === "GROUP_NOT_FOUND")) {
+        return {};
+      }
+      throw err;
+    }
+    return refreshed ? { id, props: refreshed } : {};
+  }
+
+  async update(
+    _id: string,
+    olds: ManagedX509CertificateOutputs,
+    news: ManagedX509CertificateInputs,
+  ): Promise<pulumi.dynamic.UpdateResult<ManagedX509CertificateOutputs>> {
+    return { outs: definedOnly({ ...withoutProvider(olds), renewBeforeDays: news.renewBeforeDays }) };
+  }
+
+  async delete(_id: string, props: ManagedX509CertificateOutputs): Promise<void> {
+    await this.context.warn(
+      `ManagedX509Certificate for database user "${props.username}" (serial ${props.serialNumber}, project ` +
+        `${props.projectId}) was removed from the stack, but Atlas cannot revoke a certificate: it stays valid ` +
+        `until ${props.notAfter}. To cut access now, delete the database user or change its x509Type.`,
+    );
+  }
+
+  private listCertificates(projectId: string, username: string, fresh: boolean): Promise<UserCert[]> {
+    const key = listingKey(projectId, username);
+    const cached = this.listings.get(key);
+    const now = Date.now();
+    if (!fresh && cached && now - cached.at < listingTtlMs) return cached.certs;
+    const certs = this.context.client().listUserCerts(projectId, username);
+    this.listings.set(key, { at: now, certs });
+    certs.catch(() => this.listings.delete(key));
+    return certs;
+  }
+}
+
+function listingKey(projectId: string, username: string): string {
+  return `${projectId}/${username}`;
+}
+
+function withoutProvider<T extends object>(outs: T): T {
+  const { __provider: _ignored, ...rest } = outs as T & { __provider?: unknown };
+  return rest as T;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The resource
+
+export class ManagedX509Certificate extends pulumi.dynamic.Resource {
+  declare readonly projectId: pulumi.Output<string>;
+  declare readonly username: pulumi.Output<string>;
+  declare readonly monthsUntilExpiration: pulumi.Output<number>;
+  declare readonly renewBeforeDays: pulumi.Output<number | undefined>;
+  declare readonly certificatePem: pulumi.Output<string>;
+  /** Secret. */
+  declare readonly privateKeyPem: pulumi.Output<string>;
+  /** Secret: certificate followed by private key. */
+  declare readonly certificateKeyPem: pulumi.Output<string>;
+  declare readonly serialNumber: pulumi.Output<string>;
+  declare readonly subject: pulumi.Output<string>;
+  declare readonly notBefore: pulumi.Output<string>;
+  declare readonly notAfter: pulumi.Output<string>;
+  declare readonly sha256Fingerprint: pulumi.Output<string>;
+
+  constructor(name: string, args: ManagedX509CertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      ...args,
+      // Declared so that they exist as outputs (the engine only exposes keys present here).
+      certificatePem: undefined,
+      privateKeyPem: undefined,
+      certificateKeyPem: undefined,
+      serialNumber: undefined,
+      subject: undefined,
+      notBefore: undefined,
+      notAfter: undefined,
+      sha256Fingerprint: undefined,
+    };
+    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
+    super(providerShim("ManagedX509Certificate"), name, props, { ...opts, additionalSecretOutputs }, "atlas", "ManagedX509Certificate");
+  }
+}

@@ -1,0 +1,45 @@
+// The provider object Pulumi serializes into every resource's state (`__provider`). It captures only the
+// resource kind: each call loads the compiled implementation of this package at run time, so the state stays
+// small, holds no credentials and no code, and refresh/destroy always run the installed implementation.
+import type * as pulumi from "@pulumi/pulumi";
+
+export type ProviderKind = "ManagedX509Certificate" | "CustomerX509Config";
+
+interface ShimState {
+  implementation?: pulumi.dynamic.ResourceProvider;
+}
+
+type Shim = pulumi.dynamic.ResourceProvider & ShimState;
+
+export function providerShim(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+  const shim: Shim = {
+    // The plugin calls configure() once per distinct provider, before any other method, with the stack config.
+    async configure(req) {
+      this.implementation = require("pulumi-atlas-x509/runtime").createProvider(kind, req.config);
+    },
+    async check(olds, news) {
+      return implementationOf(this, kind).check!(olds, news);
+    },
+    async diff(id, olds, news) {
+      return implementationOf(this, kind).diff!(id, olds, news);
+    },
+    async create(inputs) {
+      return implementationOf(this, kind).create(inputs);
+    },
+    async read(id, props) {
+      return implementationOf(this, kind).read!(id, props);
+    },
+    async update(id, olds, news) {
+      return implementationOf(this, kind).update!(id, olds, news);
+    },
+    async delete(id, props) {
+      return implementationOf(this, kind).delete!(id, props);
+    },
+  };
+  return shim;
+}
+
+function implementationOf(shim: ShimState, kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+  shim.implementation ??= require("pulumi-atlas-x509/runtime").createProvider(kind, undefined);
+  return shim.implementation!;
+}

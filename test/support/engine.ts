@@ -1,0 +1,145 @@
+// The jest side of the real-engine harness: each operation runs the real Pulumi CLI in a child process
+// (see stack-cli.ts) against a file backend in a temporary directory, with no network beyond loopback.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { StackOperation, StackRequest, StackResult } from "./stack-cli";
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+const distRoot = path.join(repoRoot, "dist");
+const operationTimeoutMs = 180_000;
+
+export interface EngineStackOptions {
+  /** Source path of the program, relative to the repo root (e.g. "test/programs/smoke/index.ts"). */
+  program: string;
+  projectName: string;
+  stackName?: string;
+  /** Defaults to a fresh directory under .work/ (inside the repo, so node_modules resolve as in a user's project). */
+  workDir?: string;
+  config?: Record<string, { value: string; secret?: boolean }>;
+  env?: Record<string, string>;
+}
+
+export interface OperationOptions {
+  expectNoChanges?: boolean;
+  refresh?: boolean;
+}
+
+export class EngineStack {
+  private constructor(
+    private readonly options: EngineStackOptions,
+    readonly workDir: string,
+    readonly backendDir: string,
+    private readonly ownsWorkDir: boolean,
+    readonly config: Record<string, { value: string; secret?: boolean }>,
+  ) {}
+
+  static create(options: EngineStackOptions): EngineStack {
+    const scratch = path.join(repoRoot, ".work");
+    fs.mkdirSync(scratch, { recursive: true });
+    const workDir = options.workDir ?? fs.mkdtempSync(path.join(scratch, `${options.projectName}-`));
+    const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
+    return new EngineStack(options, workDir, backendDir, options.workDir === undefined, { ...options.config });
+  }
+
+  preview(opts: OperationOptions = {}) {
+    return this.run("preview", opts);
+  }
+  up(opts: OperationOptions = {}) {
+    return this.run("up", opts);
+  }
+  refresh(opts: OperationOptions = {}) {
+    return this.run("refresh", opts);
+  }
+  destroy() {
+    return this.run("destroy");
+  }
+  export() {
+    return this.run("export");
+  }
+
+  /** Every byte the file backend holds (state, history, backups), for secret scans. */
+  backendContents(): string {
+    const parts: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else parts.push(fs.readFileSync(full, "latin1"));
+      }
+    };
+    walk(this.backendDir);
+    return parts.join("\n");
+  }
+
+  dispose(): void {
+    fs.rmSync(this.backendDir, { recursive: true, force: true });
+    if (this.ownsWorkDir) fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  async run(operation: StackOperation, opts: OperationOptions = {}): Promise<StackResult> {
+    const binDir = pulumiBinDir();
+    const request: StackRequest = {
+      operation,
+      projectName: this.options.projectName,
+      stackName: this.options.stackName ?? "test",
+      workDir: this.workDir,
+      programModule: compiledPath(this.options.program),
+      pulumiBinDir: binDir,
+      config: this.config,
+      envVars: {
+        PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "engine-test-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_HOME: path.join(this.backendDir, ".pulumi-home"),
+        ...this.options.env,
+      },
+      expectNoChanges: opts.expectNoChanges,
+      refresh: opts.refresh,
+    };
+    const stdout = await runChild(request, binDir);
+    const marker = stdout.lastIndexOf("STACK-RESULT ");
+    if (marker < 0) throw new Error(`stack-cli printed no result:\n${stdout.slice(-4000)}`);
+    return JSON.parse(stdout.slice(marker + "STACK-RESULT ".length)) as StackResult;
+  }
+}
+
+export function pulumiBinDir(): string {
+  const dir = process.env.PULUMI_CLI_BIN_DIR;
+  if (!dir) throw new Error("PULUMI_CLI_BIN_DIR is not set: run the tests through jest (its globalSetup finds the CLI)");
+  return dir;
+}
+
+/** Where tsc put the compiled form of a source file of this repo. */
+export function compiledPath(sourcePath: string): string {
+  return path.join(distRoot, sourcePath.replace(/\.ts$/, ".js"));
+}
+
+/** A minimal environment: nothing of the developer's own Atlas or Pulumi settings leaks into a test stack. */
+function childEnv(binDir: string): NodeJS.ProcessEnv {
+  const nodeBin = path.join(repoRoot, "node_modules", ".bin");
+  return {
+    PATH: [binDir, nodeBin, "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+    HOME: process.env.HOME ?? os.tmpdir(),
+    TMPDIR: os.tmpdir(),
+  };
+}
+
+function runChild(request: StackRequest, binDir: string): Promise<string> {
+  const script = compiledPath("test/support/stack-cli.ts");
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [script, JSON.stringify(request)],
+      { cwd: request.workDir, env: childEnv(binDir), timeout: operationTimeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err && !stdout.includes("STACK-RESULT ")) {
+          reject(new Error(`stack-cli failed (${err.message}):\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,14 @@
+// Runs once before all test files: shows which Node runs the tests, and puts the Pulumi CLI on PATH
+// (scripts/ensure-pulumi-cli builds it from Go modules on the first run).
+"use strict";
+const { execFileSync } = require("node:child_process");
+const path = require("node:path");
+
+module.exports = async function globalSetup() {
+  const root = path.resolve(__dirname, "..", "..");
+  const binDir = execFileSync(path.join(root, "scripts", "ensure-pulumi-cli"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  process.env.PULUMI_CLI_BIN_DIR = binDir;
+  process.env.PATH = `${binDir}${path.delimiter}${process.env.PATH}`;
+  const pulumiVersion = execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim();
+  process.stdout.write(`\n[test environment] node ${process.version}, pulumi CLI ${pulumiVersion} (${binDir})\n`);
+};

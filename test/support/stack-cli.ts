@@ -1,0 +1,99 @@
+// Runs one Pulumi operation on one stack through the real Pulumi CLI (Automation API, inline program) in a
+// process of its own, the way a user's `pulumi up` runs: the program loads this package by its name, the
+// engine serializes the dynamic providers and starts the real dynamic-provider plugin.
+//
+// Usage: node dist/test/support/stack-cli.js '<StackRequest as JSON>'
+// Prints one line `STACK-RESULT <StackResult as JSON>` on stdout, after the engine's own output.
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation";
+
+export type StackOperation = "preview" | "up" | "refresh" | "destroy" | "export";
+
+export interface StackRequest {
+  operation: StackOperation;
+  projectName: string;
+  stackName: string;
+  workDir: string;
+  /** Absolute path of a compiled program module; its exports become the stack outputs. */
+  programModule: string;
+  pulumiBinDir: string;
+  config: Record<string, { value: string; secret?: boolean }>;
+  envVars: Record<string, string>;
+  expectNoChanges?: boolean;
+  /** `preview --refresh` / `up --refresh`. */
+  refresh?: boolean;
+}
+
+export interface StackResult {
+  ok: boolean;
+  error?: string;
+  /** Everything the engine printed, as a user sees it. */
+  output: string;
+  changeSummary?: OpMap;
+  /** The step the engine took for each resource, by URN ("create", "same", "replace", "update", ...). */
+  steps: Record<string, string>;
+  outputs?: Record<string, { value: unknown; secret: boolean }>;
+  deployment?: unknown;
+}
+
+async function run(request: StackRequest): Promise<StackResult> {
+  const output: string[] = [];
+  const steps: Record<string, string> = {};
+  const onOutput = (text: string) => output.push(text);
+  const onEvent = (event: EngineEvent) => {
+    const meta = event.resOutputsEvent?.metadata ?? event.resOpFailedEvent?.metadata;
+    if (meta) steps[meta.urn] = meta.op;
+  };
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(request.pulumiBinDir), skipVersionCheck: false });
+  const program = async () => ({ ...(require(request.programModule) as Record<string, unknown>) });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName: request.stackName, projectName: request.projectName, program },
+    { workDir: request.workDir, pulumiCommand, envVars: request.envVars },
+  );
+  await stack.setAllConfig(request.config);
+  const common = { onOutput, onEvent, color: "never" as const };
+  const result: StackResult = { ok: true, output: "", steps };
+  switch (request.operation) {
+    case "preview": {
+      const preview = await stack.preview({ ...common, expectNoChanges: request.expectNoChanges, refresh: request.refresh });
+      result.changeSummary = preview.changeSummary;
+      break;
+    }
+    case "up": {
+      const up = await stack.up({ ...common, expectNoChanges: request.expectNoChanges, refresh: request.refresh });
+      result.changeSummary = up.summary.resourceChanges;
+      result.outputs = up.outputs;
+      break;
+    }
+    case "refresh": {
+      const refresh = await stack.refresh({ ...common, expectNoChanges: request.expectNoChanges });
+      result.changeSummary = refresh.summary.resourceChanges;
+      break;
+    }
+    case "destroy": {
+      const destroy = await stack.destroy({ ...common });
+      result.changeSummary = destroy.summary.resourceChanges;
+      break;
+    }
+    case "export":
+      break;
+  }
+  result.deployment = (await stack.exportStack()).deployment;
+  result.output = output.join("");
+  return result;
+}
+
+if (require.main === module) {
+  const request = JSON.parse(process.argv[2] ?? "{}") as StackRequest;
+  run(request).then(
+    (result) => {
+      process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
+    },
+    (err: unknown) => {
+      // Automation API errors carry the engine's stdout/stderr; that is what a user would have seen.
+      const message = err instanceof Error ? err.message : String(err);
+      const result: StackResult = { ok: false, error: message, output: "", steps: {} };
+      process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
+    },
+  );
+}
