@@ -1,6 +1,6 @@
 // The jest side of the real-engine harness: each operation runs the real Pulumi CLI in a child process
 // (see stack-cli.ts) against a file backend in a temporary directory, with no network beyond loopback.
-import { execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -24,6 +24,8 @@ export interface EngineStackOptions {
 export interface OperationOptions {
   expectNoChanges?: boolean;
   refresh?: boolean;
+  /** Show the engine's output live on this process's stderr. */
+  stream?: boolean;
 }
 
 export class EngineStack {
@@ -52,8 +54,8 @@ export class EngineStack {
   refresh(opts: OperationOptions = {}) {
     return this.run("refresh", opts);
   }
-  destroy() {
-    return this.run("destroy");
+  destroy(opts: OperationOptions = {}) {
+    return this.run("destroy", opts);
   }
   export() {
     return this.run("export");
@@ -97,6 +99,7 @@ export class EngineStack {
       },
       expectNoChanges: opts.expectNoChanges,
       refresh: opts.refresh,
+      stream: opts.stream,
     };
     const stdout = await runChild(request, binDir);
     const marker = stdout.lastIndexOf("STACK-RESULT ");
@@ -129,17 +132,23 @@ function childEnv(binDir: string): NodeJS.ProcessEnv {
 function runChild(request: StackRequest, binDir: string): Promise<string> {
   const script = compiledPath("test/support/stack-cli.ts");
   return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [script, JSON.stringify(request)],
-      { cwd: request.workDir, env: childEnv(binDir), timeout: operationTimeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err && !stdout.includes("STACK-RESULT ")) {
-          reject(new Error(`stack-cli failed (${err.message}):\n${stderr.slice(-4000)}\n${stdout.slice(-4000)}`));
-        } else {
-          resolve(stdout);
-        }
-      },
-    );
+    const child = spawn(process.execPath, [script, JSON.stringify(request)], {
+      cwd: request.workDir,
+      env: childEnv(binDir),
+      stdio: ["ignore", "pipe", request.stream ? "inherit" : "pipe"],
+    });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), operationTimeoutMs);
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const out = Buffer.concat(stdout).toString("utf8");
+      if (out.includes("STACK-RESULT ")) return resolve(out);
+      const err = Buffer.concat(stderr).toString("utf8");
+      reject(new Error(`stack-cli ended (${signal ?? `exit ${code}`}) without a result:\n${err.slice(-4000)}\n${out.slice(-4000)}`));
+    });
   });
 }

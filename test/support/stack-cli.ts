@@ -22,6 +22,8 @@ export interface StackRequest {
   expectNoChanges?: boolean;
   /** `preview --refresh` / `up --refresh`. */
   refresh?: boolean;
+  /** Also print the engine's output on stderr as it comes (the demo). */
+  stream?: boolean;
 }
 
 export interface StackResult {
@@ -39,7 +41,10 @@ export interface StackResult {
 async function run(request: StackRequest): Promise<StackResult> {
   const output: string[] = [];
   const steps: Record<string, string> = {};
-  const onOutput = (text: string) => output.push(text);
+  const onOutput = (text: string) => {
+    output.push(text);
+    if (request.stream) process.stderr.write(text);
+  };
   const onEvent = (event: EngineEvent) => {
     const meta = event.resOutputsEvent?.metadata ?? event.resOpFailedEvent?.metadata;
     if (meta) steps[meta.urn] = meta.op;
