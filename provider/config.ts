@@ -2,7 +2,7 @@
 // configure() from the stack configuration (the official mongodbatlas provider's keys), falling back to the
 // environment. Nothing here is ever captured into the serialized provider or written to state.
 
-export type AtlasApiVersion = "v2" | "v1.0";
+import { DEFAULT_BASE_URL, GOVERNMENT_BASE_URL, type AtlasApiVersion } from "./atlas/client";
 
 export type AtlasCredentials =
   | { kind: "digest"; publicKey: string; privateKey: string }
@@ -25,8 +25,6 @@ export interface SettingsProblem {
   reason: string;
 }
 
-export const defaultBaseUrl = "https://cloud.mongodb.com";
-export const governmentBaseUrl = "https://cloud.mongodbgov.com";
 const supportedApiVersions: readonly AtlasApiVersion[] = ["v2", "v1.0"];
 
 /** Each setting: its stack config key, then the environment variables that stand in for it, in order. */
@@ -79,7 +77,7 @@ export function resolveSettings(config: ConfigSource | undefined, env: NodeJS.Pr
 }
 
 function resolveBaseUrl(raw: string | undefined, gov: string | undefined, problems: SettingsProblem[]) {
-  if (raw === undefined) return gov === "true" ? governmentBaseUrl : defaultBaseUrl;
+  if (raw === undefined) return gov === "true" ? GOVERNMENT_BASE_URL : DEFAULT_BASE_URL;
   const key = sources.baseUrl[0];
   let url: URL;
   try {

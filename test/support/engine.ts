@@ -139,7 +139,7 @@ function runChild(request: StackRequest, binDir: string): Promise<string> {
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), operationTimeoutMs);
     child.on("error", reject);

@@ -1,4 +1,5 @@
-import { defaultBaseUrl, governmentBaseUrl, resolveSettings, type ConfigSource } from "../../provider/config";
+import { DEFAULT_BASE_URL as defaultBaseUrl, GOVERNMENT_BASE_URL as governmentBaseUrl } from "../../provider/atlas/client";
+import { resolveSettings, type ConfigSource } from "../../provider/config";
 
 const config = (values: Record<string, string>): ConfigSource => ({ get: (key) => values[key] });
 const publicKey = "abcdefgh";

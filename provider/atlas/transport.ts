@@ -1,0 +1,182 @@
+// One Atlas API request: URL and versioned headers, the auth step, a timeout per attempt, body handling, and the
+// only retry loop of the client. What may be retried depends on the request's `safety`:
+//
+//   failure                      idempotent   nonIdempotent   issuesSecret (POST .../certs)
+//   429                          retry        retry           retry (Atlas did not process it)
+//   5xx                          retry        retry           fail: a certificate may exist, its key is lost
+//   network error / timeout      retry        fail            fail: a certificate may exist, its key is lost
+//   other 4xx                    fail         fail            fail
+//   auth step failed (not sent)  retried like an idempotent request: the API request itself never left
+import type { AtlasAuth } from "./auth";
+import {
+  AtlasApiError,
+  LOST_KEY_HINT,
+  describeErrorBody,
+  describeNetworkError,
+  errorName,
+  hintFor,
+  type AtlasErrorKind,
+} from "./errors";
+import { retryDelayMs, parseRetryAfterMs, type RetryPolicy } from "./retry";
+
+export type AtlasApiVersion = "v2" | "v1.0";
+
+export interface AtlasLogger {
+  /** Receives method, path, status, attempt and delay; never headers, bodies or credentials. */
+  debug(message: string): void;
+}
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+export type RequestSafety = "idempotent" | "nonIdempotent" | "issuesSecret";
+
+export interface ApiRequest {
+  method: HttpMethod;
+  /** Path below the API prefix with every variable segment already escaped, e.g. /groups/<id>/userSecurity */
+  path: string;
+  query?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  safety: RequestSafety;
+}
+
+export interface ApiResponse {
+  status: number;
+  /** Attempts it took, retries included. */
+  attempts: number;
+  /** The body as text, whatever its Content-Type says (POST .../certs labels raw PEM as JSON). */
+  text: string;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  apiVersion: AtlasApiVersion;
+  auth: AtlasAuth;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  userAgent: string;
+  sleep: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
+  logger?: AtlasLogger;
+}
+
+const API = {
+  v2: { prefix: "/api/atlas/v2", mediaType: "application/vnd.atlas.2023-01-01+json" },
+  "v1.0": { prefix: "/api/atlas/v1.0", mediaType: "application/json" },
+} as const;
+
+const OUTCOME_UNKNOWN_HINT =
+  "the request may have been carried out anyway; check the resource's current state before creating it again.";
+
+interface Failure {
+  kind: AtlasErrorKind;
+  status?: number;
+  errorCode?: string;
+  detail?: string;
+  retryAfterMs?: number;
+  cause?: unknown;
+  /** The auth step failed (e.g. the token request): the API request was not sent. */
+  authError?: AtlasApiError;
+}
+
+export class Transport {
+  readonly #options: TransportOptions;
+  readonly #baseUrl: string;
+  readonly #api: (typeof API)[AtlasApiVersion];
+
+  constructor(options: TransportOptions) {
+    this.#options = options;
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#api = API[options.apiVersion];
+  }
+
+  /** The full path of an API request (API prefix included, query excluded), as errors and logs show it. */
+  apiPath(path: string): string {
+    return `${this.#api.prefix}${path}`;
+  }
+
+  /** Sends the request, retrying as the table above says; resolves with any 2xx response, body read as text. */
+  async send(request: ApiRequest): Promise<ApiResponse> {
+    const { auth, retry, logger, timeoutMs } = this.#options;
+    const path = this.apiPath(request.path);
+    const query = request.query ? `?${new URLSearchParams(request.query).toString()}` : "";
+    const url = `${this.#baseUrl}${path}${query}`;
+    const headers: Record<string, string> = { accept: this.#api.mediaType, "user-agent": this.#options.userAgent };
+    if (request.body !== undefined) headers["content-type"] = this.#api.mediaType;
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const label = `${request.method} ${path}${query}`;
+
+    for (let attempt = 1; ; attempt++) {
+      let failure: Failure;
+      try {
+        const init: RequestInit = { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
+        const response = await auth.fetch(url, init, this.#options.fetch);
+        const text = await response.text();
+        logger?.debug(`atlas ${label} -> ${response.status} (attempt ${attempt})`);
+        if (response.ok) {
+          return { status: response.status, attempts: attempt, text };
+        }
+        failure = {
+          kind: "http",
+          status: response.status,
+          retryAfterMs: parseRetryAfterMs(response.headers.get("retry-after")),
+          ...describeErrorBody(text),
+        };
+      } catch (error) {
+        failure = classifyThrown(error, timeoutMs);
+        logger?.debug(
+          `atlas ${label} -> ${failure.authError ? "auth step failed" : failure.kind} (attempt ${attempt})`,
+        );
+      }
+      if (attempt > retry.maxRetries || !isRetryable(failure, request.safety)) {
+        throw this.#toError(request, path, failure, attempt);
+      }
+      const delay = Math.round(retryDelayMs(attempt, retry, failure.retryAfterMs));
+      logger?.debug(`atlas ${label} retry ${attempt} of ${retry.maxRetries} in ${delay} ms`);
+      await this.#options.sleep(delay);
+    }
+  }
+
+  #toError(request: ApiRequest, path: string, failure: Failure, attempts: number): AtlasApiError {
+    if (failure.authError) return failure.authError.withAttempts(attempts);
+    const maybeProcessed = request.safety !== "idempotent" && (failure.kind !== "http" || (failure.status ?? 0) >= 500);
+    const hint = !maybeProcessed
+      ? hintFor(failure.status, failure.errorCode, this.#options.auth.kind)
+      : request.safety === "issuesSecret"
+        ? LOST_KEY_HINT
+        : OUTCOME_UNKNOWN_HINT;
+    return new AtlasApiError({
+      kind: failure.kind,
+      method: request.method,
+      path,
+      status: failure.status,
+      errorCode: failure.errorCode,
+      detail: failure.detail,
+      hint,
+      attempts,
+      outcomeUnknown: maybeProcessed,
+      cause: failure.cause,
+    });
+  }
+}
+
+function isRetryable(failure: Failure, safety: RequestSafety): boolean {
+  const effective = failure.authError ? "idempotent" : safety;
+  if (failure.kind !== "http") return effective === "idempotent";
+  const status = failure.status ?? 0;
+  if (status === 429) return true;
+  if (status >= 500) return effective !== "issuesSecret";
+  return false;
+}
+
+function classifyThrown(error: unknown, timeoutMs: number): Failure {
+  if (error instanceof AtlasApiError) {
+    return { kind: error.kind, status: error.status, authError: error };
+  }
+  // By name, not instanceof: fetch's errors may come from another realm (a vm context, as under jest).
+  if (errorName(error) === "TimeoutError") {
+    return { kind: "timeout", detail: `no complete response within ${timeoutMs} ms`, cause: error };
+  }
+  // fetch rejects with a TypeError for network failures (undici: "fetch failed" with the reason in `cause`).
+  if (errorName(error) === "TypeError") return { kind: "network", detail: describeNetworkError(error), cause: error };
+  throw error;
+}
