@@ -17,6 +17,8 @@ export interface CertificateSpec {
   /** Signs with this CA; self-signed when absent. */
   issuer?: TestCertificate;
   keyBits?: number;
+  /** For leaf certificates (isCa false): what the certificate is for. Default clientAuth. */
+  usage?: "clientAuth" | "serverAuth";
 }
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -44,7 +46,7 @@ export function makeCertificate(spec: CertificateSpec): TestCertificate {
       ? [
           { name: "basicConstraints", cA: false },
           { name: "keyUsage", digitalSignature: true, critical: true },
-          { name: "extKeyUsage", clientAuth: true },
+          { name: "extKeyUsage", [spec.usage ?? "clientAuth"]: true },
         ]
       : [
           { name: "basicConstraints", cA: true, critical: true },
