@@ -96,7 +96,10 @@ function resolveBaseUrl(raw: string | undefined, gov: string | undefined, proble
     return undefined;
   }
   if (url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
-    problems.push({ key, reason: "must be the Atlas origin only, without a path or query (e.g. https://cloud.mongodb.com)" });
+    problems.push({
+      key,
+      reason: "must be the Atlas origin only, without a path or query (e.g. https://cloud.mongodb.com)",
+    });
     return undefined;
   }
   return url.origin;
@@ -142,7 +145,10 @@ function resolveCredentials(
   if (apiKey.publicKey && apiKey.privateKey) {
     return { kind: "digest", publicKey: apiKey.publicKey, privateKey: apiKey.privateKey };
   }
-  problems.push({ key: "mongodbatlas:publicKey", reason: `no Atlas credentials are configured: ${credentialOptionsHint}` });
+  problems.push({
+    key: "mongodbatlas:publicKey",
+    reason: `no Atlas credentials are configured: ${credentialOptionsHint}`,
+  });
   return undefined;
 }
 

@@ -2,7 +2,13 @@
 // warning sink. Created by runtime.ts when the plugin configures a provider, or directly by tests.
 import { AtlasClient } from "./atlas/client";
 import { digestAuth, serviceAccountAuth } from "./atlas/auth";
-import { describeProblems, resolveSettings, type ConfigSource, type ProviderSettings, type SettingsProblem } from "./config";
+import {
+  describeProblems,
+  resolveSettings,
+  type ConfigSource,
+  type ProviderSettings,
+  type SettingsProblem,
+} from "./config";
 import { engineWarning, type WarningSink } from "./diagnostics";
 
 export interface ProviderContextOptions {

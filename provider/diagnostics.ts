@@ -22,10 +22,12 @@ async function stderrWarning(message: string): Promise<void> {
 function connectEngine(address: string | undefined): WarningSink | undefined {
   if (!address || !enginePattern.test(address)) return undefined;
   try {
+    /* eslint-disable @typescript-eslint/no-require-imports -- the engine's gRPC client, from the plugin's own @pulumi/pulumi */
     const pulumiDir = require.resolve("@pulumi/pulumi");
     const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
     const engineRpc = require(require.resolve("@pulumi/pulumi/proto/engine_grpc_pb", { paths: [pulumiDir] }));
     const engineProto = require(require.resolve("@pulumi/pulumi/proto/engine_pb", { paths: [pulumiDir] }));
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
     return (message) =>
       new Promise<void>((resolve, reject) => {

@@ -35,7 +35,11 @@ export function scanPem(text: string): PemScan {
     }
     const base64 = body.replace(/\s+/g, "");
     const lines = base64.match(/.{1,64}/g) ?? [];
-    blocks.push({ index: blocks.length + 1, label, pem: `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n` });
+    blocks.push({
+      index: blocks.length + 1,
+      label,
+      pem: `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`,
+    });
   }
   outside += text.slice(last);
   unterminated += (outside.match(/-----BEGIN /g) ?? []).length;

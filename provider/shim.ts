@@ -15,6 +15,7 @@ export function providerShim(kind: ProviderKind): pulumi.dynamic.ResourceProvide
   const shim: Shim = {
     // The plugin calls configure() once per distinct provider, before any other method, with the stack config.
     async configure(req) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved in the plugin process, at run time
       this.implementation = require("pulumi-atlas-x509/runtime").createProvider(kind, req.config);
     },
     async check(olds, news) {
@@ -40,6 +41,7 @@ export function providerShim(kind: ProviderKind): pulumi.dynamic.ResourceProvide
 }
 
 function implementationOf(shim: ShimState, kind: ProviderKind): pulumi.dynamic.ResourceProvider {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved in the plugin process, at run time
   shim.implementation ??= require("pulumi-atlas-x509/runtime").createProvider(kind, undefined);
   return shim.implementation!;
 }

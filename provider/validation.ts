@@ -15,7 +15,8 @@ const projectIdPattern = /^[0-9a-f]{24}$/;
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
-  if (typeof value === "string") return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value)}`;
   if (typeof value === "number") return String(value);
   return `a value of type ${Array.isArray(value) ? "array" : typeof value}`;
 }
@@ -38,7 +39,12 @@ export function checkInteger(
 ): void {
   if (isUnknown(value)) return;
   const bounds = range.max === undefined ? `${range.min} or more` : `from ${range.min} to ${range.max}`;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || (range.max !== undefined && value > range.max)) {
+  if (
+    typeof value !== "number" ||
+    !Number.isInteger(value) ||
+    value < range.min ||
+    (range.max !== undefined && value > range.max)
+  ) {
     failures.push({ property, reason: `must be a whole number ${bounds} (got ${describeValue(value)})` });
   }
 }

@@ -4,10 +4,9 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../test/emulator";
-import { EngineStack } from "../test/support/engine";
+import { EngineStack, repoRoot } from "../test/support/engine";
 import type { StackResult } from "../test/support/stack-cli";
 
-const repoRoot = path.resolve(__dirname, "..", "..");
 const services = ["orders-api", "billing-worker"];
 
 function heading(text: string): void {
@@ -28,7 +27,9 @@ function printOutputs(result: StackResult): void {
   const hide = (value: unknown, secret: boolean): unknown => {
     if (secret) return "[secret]";
     if (value && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, /Pem$/.test(k) ? "[secret]" : hide(v, false)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, /Pem$/.test(k) ? "[secret]" : hide(v, false)]),
+      );
     }
     return value;
   };
@@ -45,12 +46,19 @@ async function countRequests(emulator: Emulator, since: number): Promise<string>
 
 async function main(): Promise<void> {
   heading("Pulumi CLI");
-  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   process.env.PULUMI_CLI_BIN_DIR = binDir;
-  note(`pulumi ${execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim()} on node ${process.version}`);
+  note(
+    `pulumi ${execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim()} on node ${process.version}`,
+  );
 
   heading("Starting the Atlas emulator on loopback");
-  const emulator = await startEmulator({ seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })) });
+  const emulator = await startEmulator({
+    seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })),
+  });
   note(`${emulator.baseUrl}, project ${emulator.projectId}, MANAGED users: ${services.join(", ")}`);
 
   const stack = EngineStack.create({
@@ -85,19 +93,29 @@ async function main(): Promise<void> {
     heading("Time passes: 80 days later (emulator clock); 14-day renewal window is open");
     await emulator.control.advanceClock(80);
     await step("pulumi preview: rotation shows as a replace before it happens", () => stack.preview({ stream: true }));
-    await step("pulumi up: successors issued before the old certificates leave the stack", () => stack.up({ stream: true }));
+    await step("pulumi up: successors issued before the old certificates leave the stack", () =>
+      stack.up({ stream: true }),
+    );
 
     heading("Out of band: 100 more days pass; Atlas no longer lists the certificates (expired)");
     await emulator.control.advanceClock(100);
     await step("pulumi refresh: the drift shows as deleted certificates", () => stack.refresh({ stream: true }));
     await step("pulumi up: new certificates repair it", () => stack.up({ stream: true }));
-    await step("pulumi refresh --expect-no-changes: state matches Atlas", () => stack.refresh({ expectNoChanges: true, stream: true }));
+    await step("pulumi refresh --expect-no-changes: state matches Atlas", () =>
+      stack.refresh({ expectNoChanges: true, stream: true }),
+    );
 
-    await step("pulumi destroy: certificates leave the stack (Atlas cannot revoke them; see the warnings)", () => stack.destroy({ stream: true }));
+    await step("pulumi destroy: certificates leave the stack (Atlas cannot revoke them; see the warnings)", () =>
+      stack.destroy({ stream: true }),
+    );
 
     const state = stack.backendContents();
     const leaked = [emulator.credentials.privateKey, "BEGIN PRIVATE KEY"].filter((needle) => state.includes(needle));
-    heading(leaked.length === 0 ? "Done: the backend holds no API key and no private key in plain text" : "Secret found in state!");
+    heading(
+      leaked.length === 0
+        ? "Done: the backend holds no API key and no private key in plain text"
+        : "Secret found in state!",
+    );
     if (leaked.length > 0) throw new Error(`plain-text secrets in the backend: ${leaked.length}`);
   } finally {
     stack.dispose();

@@ -12,7 +12,7 @@ import type { UserSecurity } from "../atlas/client";
 import { AtlasApiError } from "../atlas/errors";
 import { ProviderContext } from "../context";
 import { describeCertificate, isPrivateKeyLabel, parseCertificate, scanPem, type CertificateInfo } from "../pem";
-import { providerShim } from "../shim";
+import customerShim = require("../shims/customerX509Config");
 import { checkInteger, checkProjectId, describeValue, isUnknown, type CheckFailure } from "../validation";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -80,15 +80,25 @@ export function parseCaBundle(text: unknown, now: Date): ParsedBundle {
     return empty;
   }
   if (Buffer.byteLength(text) > maxBundleBytes) {
-    failures.push({ property: "cas[size]", reason: `is ${Buffer.byteLength(text)} bytes; a CA bundle may be at most ${maxBundleBytes} bytes` });
+    failures.push({
+      property: "cas[size]",
+      reason: `is ${Buffer.byteLength(text)} bytes; a CA bundle may be at most ${maxBundleBytes} bytes`,
+    });
     return empty;
   }
   const scan = scanPem(text);
   if (scan.hasStrayText) {
-    failures.push({ property: "cas[text]", reason: "contains text outside PEM blocks; keep only -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks (the text is not shown here)" });
+    failures.push({
+      property: "cas[text]",
+      reason:
+        "contains text outside PEM blocks; keep only -----BEGIN CERTIFICATE----- ... -----END CERTIFICATE----- blocks (the text is not shown here)",
+    });
   }
   if (scan.unterminated > 0) {
-    failures.push({ property: "cas[text]", reason: `has ${scan.unterminated} PEM block(s) without a matching END line` });
+    failures.push({
+      property: "cas[text]",
+      reason: `has ${scan.unterminated} PEM block(s) without a matching END line`,
+    });
   }
   if (scan.blocks.length === 0 && scan.unterminated === 0) {
     failures.push({ property: "cas", reason: "contains no PEM certificate" });
@@ -98,12 +108,18 @@ export function parseCaBundle(text: unknown, now: Date): ParsedBundle {
   const seen = new Map<string, number>();
   const certificateBlocks = scan.blocks.filter((b) => b.label === "CERTIFICATE").length;
   if (certificateBlocks > maxBundleCertificates) {
-    failures.push({ property: "cas[size]", reason: `holds ${certificateBlocks} certificates; at most ${maxBundleCertificates} are accepted` });
+    failures.push({
+      property: "cas[size]",
+      reason: `holds ${certificateBlocks} certificates; at most ${maxBundleCertificates} are accepted`,
+    });
   }
   for (const block of scan.blocks) {
     const property = `cas[block ${block.index}]`;
     if (isPrivateKeyLabel(block.label)) {
-      failures.push({ property, reason: `is a private key (${block.label}): a CA bundle holds certificates only. Remove it, and treat that key as exposed; its content is not shown here` });
+      failures.push({
+        property,
+        reason: `is a private key (${block.label}): a CA bundle holds certificates only. Remove it, and treat that key as exposed; its content is not shown here`,
+      });
       continue;
     }
     if (block.label !== "CERTIFICATE") {
@@ -124,10 +140,16 @@ export function parseCaBundle(text: unknown, now: Date): ParsedBundle {
     }
     seen.set(info.sha256Fingerprint, block.index);
     if (!info.isCertificateAuthority) {
-      failures.push({ property, reason: `"${info.subject}" is not a CA certificate (basic constraints CA:TRUE is missing); user certificates do not belong in the bundle` });
+      failures.push({
+        property,
+        reason: `"${info.subject}" is not a CA certificate (basic constraints CA:TRUE is missing); user certificates do not belong in the bundle`,
+      });
     }
     if (Date.parse(info.notAfter) <= now.getTime()) {
-      failures.push({ property, reason: `"${info.subject}" expired on ${info.notAfter}; Atlas rejects expired CAs (EXPIRED_X509_CA_CERTIFICATE)` });
+      failures.push({
+        property,
+        reason: `"${info.subject}" expired on ${info.notAfter}; Atlas rejects expired CAs (EXPIRED_X509_CA_CERTIFICATE)`,
+      });
     }
     certificates.push(info);
     canonical.push(block.pem);
@@ -151,10 +173,16 @@ export function checkCustomerX509Inputs(
     if (bundle.failures.length === 0) cas = bundle.canonicalPem;
     if (typeof warningDays === "number") {
       const horizon = now.getTime() + warningDays * dayMs;
-      expiringSoon = bundle.certificates.filter((c) => Date.parse(c.notAfter) > now.getTime() && Date.parse(c.notAfter) <= horizon);
+      expiringSoon = bundle.certificates.filter(
+        (c) => Date.parse(c.notAfter) > now.getTime() && Date.parse(c.notAfter) <= horizon,
+      );
     }
   }
-  return { inputs: { projectId: news.projectId as string, cas, expiryWarningDays: warningDays as number }, failures, expiringSoon };
+  return {
+    inputs: { projectId: news.projectId as string, cas, expiryWarningDays: warningDays as number },
+    failures,
+    expiringSoon,
+  };
 }
 
 /** The bundle's identity: the set of its certificates. Line endings, blank lines and order do not matter. */
@@ -170,7 +198,10 @@ export function sameBundle(a: string, b: string): boolean {
 }
 
 /** The state for a bundle Atlas holds; describes what parses and skips what does not. */
-export function outputsFromAtlas(inputs: Pick<CustomerX509ConfigInputs, "projectId" | "expiryWarningDays">, cas: string): CustomerX509ConfigOutputs {
+export function outputsFromAtlas(
+  inputs: Pick<CustomerX509ConfigInputs, "projectId" | "expiryWarningDays">,
+  cas: string,
+): CustomerX509ConfigOutputs {
   const certificates: CaCertificateSummary[] = [];
   for (const block of scanPem(cas).blocks) {
     if (block.label !== "CERTIFICATE") continue;
@@ -182,10 +213,19 @@ export function outputsFromAtlas(inputs: Pick<CustomerX509ConfigInputs, "project
     }
   }
   const earliestNotAfter = certificates.map((c) => c.notAfter).sort()[0] ?? "";
-  return { projectId: inputs.projectId, expiryWarningDays: inputs.expiryWarningDays, cas, certificates, earliestNotAfter };
+  return {
+    projectId: inputs.projectId,
+    expiryWarningDays: inputs.expiryWarningDays,
+    cas,
+    certificates,
+    earliestNotAfter,
+  };
 }
 
-export function diffCustomerX509Config(olds: CustomerX509ConfigOutputs, news: CustomerX509ConfigInputs): pulumi.dynamic.DiffResult {
+export function diffCustomerX509Config(
+  olds: CustomerX509ConfigOutputs,
+  news: CustomerX509ConfigInputs,
+): pulumi.dynamic.DiffResult {
   const replaces = isUnknown(news.projectId) || olds.projectId !== news.projectId ? ["projectId"] : [];
   const casChanged = isUnknown(news.cas) || !sameBundle(olds.cas, news.cas);
   const changes = replaces.length > 0 || casChanged || olds.expiryWarningDays !== news.expiryWarningDays;
@@ -201,11 +241,17 @@ function customerCas(security: UserSecurity): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // The provider
 
-export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvider<CustomerX509ConfigInputs, CustomerX509ConfigOutputs> {
+export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvider<
+  CustomerX509ConfigInputs,
+  CustomerX509ConfigOutputs
+> {
   constructor(private readonly context: ProviderContext) {}
 
   async check(_olds: unknown, news: object): Promise<pulumi.dynamic.CheckResult<CustomerX509ConfigInputs>> {
-    const { inputs, failures, expiringSoon } = checkCustomerX509Inputs(news as Record<string, unknown>, this.context.now());
+    const { inputs, failures, expiringSoon } = checkCustomerX509Inputs(
+      news as Record<string, unknown>,
+      this.context.now(),
+    );
     failures.push(...this.context.problems.map((p) => ({ property: p.key, reason: p.reason })));
     for (const cert of expiringSoon) {
       await this.context.warn(
@@ -234,7 +280,10 @@ export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvid
     return { id: inputs.projectId, outs: stored };
   }
 
-  async read(id: string, props?: CustomerX509ConfigOutputs): Promise<pulumi.dynamic.ReadResult<CustomerX509ConfigOutputs>> {
+  async read(
+    id: string,
+    props?: CustomerX509ConfigOutputs,
+  ): Promise<pulumi.dynamic.ReadResult<CustomerX509ConfigOutputs>> {
     const projectId = props?.projectId ?? id;
     let security: UserSecurity;
     try {
@@ -290,7 +339,7 @@ export class CustomerX509Config extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CustomerX509ConfigArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      providerShim("CustomerX509Config"),
+      customerShim,
       name,
       { ...args, certificates: undefined, earliestNotAfter: undefined },
       opts,

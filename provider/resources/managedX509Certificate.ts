@@ -10,7 +10,7 @@ import type { UserCert } from "../atlas/client";
 import { AtlasApiError } from "../atlas/errors";
 import { ProviderContext } from "../context";
 import { describeCertificate, splitCertificateAndKey } from "../pem";
-import { providerShim } from "../shim";
+import managedShim = require("../shims/managedX509Certificate");
 import { checkInteger, checkProjectId, definedOnly, describeValue, isUnknown, type CheckFailure } from "../validation";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -76,7 +76,12 @@ export function checkManagedCertificateInputs(news: Record<string, unknown>): {
   if (news.renewBeforeDays !== undefined && news.renewBeforeDays !== null) {
     checkInteger("renewBeforeDays", news.renewBeforeDays, { min: 0 }, failures);
     const renew = news.renewBeforeDays;
-    if (typeof renew === "number" && typeof months === "number" && Number.isInteger(months) && renew >= months * minDaysPerMonth) {
+    if (
+      typeof renew === "number" &&
+      typeof months === "number" &&
+      Number.isInteger(months) &&
+      renew >= months * minDaysPerMonth
+    ) {
       failures.push({
         property: "renewBeforeDays",
         reason:
@@ -97,12 +102,15 @@ export function checkManagedCertificateInputs(news: Record<string, unknown>): {
 function checkUsername(value: unknown, failures: CheckFailure[]): void {
   if (isUnknown(value)) return;
   if (typeof value !== "string" || value.trim() === "") {
-    failures.push({ property: "username", reason: `must be the name of a MANAGED X.509 database user (got ${describeValue(value)})` });
+    failures.push({
+      property: "username",
+      reason: `must be the name of a MANAGED X.509 database user (got ${describeValue(value)})`,
+    });
   } else if (value !== value.trim()) {
     failures.push({ property: "username", reason: "must not begin or end with white space" });
   } else if (value.length > 1024) {
     failures.push({ property: "username", reason: `must be at most 1024 characters (got ${value.length})` });
-  } else if (/[\u0000-\u001f\u007f]/.test(value)) {
+  } else if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f")) {
     failures.push({ property: "username", reason: "must not contain control characters" });
   }
 }
@@ -119,7 +127,10 @@ export function parseCertificateId(id: string): { projectId: string; username: s
 }
 
 /** The state of a freshly issued certificate: everything comes from the certificate itself. */
-export function outputsFromIssuedPem(inputs: ManagedX509CertificateInputs, pemText: string): ManagedX509CertificateOutputs {
+export function outputsFromIssuedPem(
+  inputs: ManagedX509CertificateInputs,
+  pemText: string,
+): ManagedX509CertificateOutputs {
   const { certificatePem, privateKeyPem, certificate } = splitCertificateAndKey(pemText);
   const info = describeCertificate(certificate);
   return {
@@ -190,7 +201,9 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
     return diffManagedCertificate(olds, news, this.context.now());
   }
 
-  async create(inputs: ManagedX509CertificateInputs): Promise<pulumi.dynamic.CreateResult<ManagedX509CertificateOutputs>> {
+  async create(
+    inputs: ManagedX509CertificateInputs,
+  ): Promise<pulumi.dynamic.CreateResult<ManagedX509CertificateOutputs>> {
     const { projectId, username, monthsUntilExpiration } = inputs;
     const pemText = await this.context.client().createUserCert(projectId, username, monthsUntilExpiration);
     this.listings.delete(listingKey(projectId, username));
@@ -206,7 +219,10 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
     return { id: certificateId(projectId, username, outs.serialNumber), outs };
   }
 
-  async read(id: string, props?: ManagedX509CertificateOutputs): Promise<pulumi.dynamic.ReadResult<ManagedX509CertificateOutputs>> {
+  async read(
+    id: string,
+    props?: ManagedX509CertificateOutputs,
+  ): Promise<pulumi.dynamic.ReadResult<ManagedX509CertificateOutputs>> {
     if (!props?.serialNumber) {
       throw new Error(
         `ManagedX509Certificate ${id} has no state to refresh: dynamic resources cannot be imported, and Atlas ` +
@@ -223,7 +239,10 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
         refreshed = refreshFromListing(props, await this.listCertificates(projectId, username, true));
       }
     } catch (err) {
-      if (err instanceof AtlasApiError && (err.errorCode === "USERNAME_NOT_FOUND" || err.errorCode === "GROUP_NOT_FOUND")) {
+      if (
+        err instanceof AtlasApiError &&
+        (err.errorCode === "USERNAME_NOT_FOUND" || err.errorCode === "GROUP_NOT_FOUND")
+      ) {
         return {};
       }
       throw err;
@@ -301,6 +320,6 @@ export class ManagedX509Certificate extends pulumi.dynamic.Resource {
       sha256Fingerprint: undefined,
     };
     const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
-    super(providerShim("ManagedX509Certificate"), name, props, { ...opts, additionalSecretOutputs }, "atlas", "ManagedX509Certificate");
+    super(managedShim, name, props, { ...opts, additionalSecretOutputs }, "atlas", "ManagedX509Certificate");
   }
 }

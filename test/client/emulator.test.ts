@@ -6,7 +6,6 @@ import { digestAuth, serviceAccountAuth, type AtlasAuth } from "../../provider/a
 import { AtlasClient, type AtlasClientOptions } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";
 
-
 const DN = "CN=Jane Doe,OU=users,DC=example,DC=com";
 let emulator: Emulator;
 let project: string;

@@ -37,7 +37,12 @@ beforeEach(() => {
 /** A fresh project with the emulator's sample LDAP settings, and its LDAP section as JSON text. */
 async function freshProject(): Promise<{ projectId: string; ldap: () => Promise<string> }> {
   const projectId = await emulator.control.createProject();
-  await emulator.control.setLdap(projectId, { hostname: "ldap.example.com", port: 636, bindUsername: "CN=svc,DC=example,DC=com", authenticationEnabled: true });
+  await emulator.control.setLdap(projectId, {
+    hostname: "ldap.example.com",
+    port: 636,
+    bindUsername: "CN=svc,DC=example,DC=com",
+    authenticationEnabled: true,
+  });
   const ldap = async () => JSON.stringify((await emulator.control.userSecurity(projectId)).ldap);
   await emulator.control.resetRequests();
   return { projectId, ldap };
@@ -84,7 +89,11 @@ describe("create", () => {
 
   it("surfaces Atlas's rejection of an expired CA with its code", async () => {
     const { projectId } = await freshProject();
-    const expired = makeCertificate({ commonName: "Expired CA", notBefore: daysFromNow(-100), notAfter: daysFromNow(-1) });
+    const expired = makeCertificate({
+      commonName: "Expired CA",
+      notBefore: daysFromNow(-100),
+      notAfter: daysFromNow(-1),
+    });
     // check would have refused it; this proves the Atlas error is still clear when it comes from Atlas.
     const failure = provider.create(inputs(projectId, expired.certificatePem));
     await expect(failure).rejects.toBeInstanceOf(AtlasApiError);
@@ -108,7 +117,10 @@ describe("update", () => {
     const { projectId } = await freshProject();
     const { outs } = await provider.create(inputs(projectId));
     await emulator.control.resetRequests();
-    const updated = await provider.update(projectId, outs as CustomerX509ConfigOutputs, { ...inputs(projectId, `\n${chain}\n`), expiryWarningDays: 90 });
+    const updated = await provider.update(projectId, outs as CustomerX509ConfigOutputs, {
+      ...inputs(projectId, `\n${chain}\n`),
+      expiryWarningDays: 90,
+    });
     expect(await emulator.control.counts()).toEqual({});
     expect(updated.outs?.expiryWarningDays).toBe(90);
     expect(updated.outs?.cas).toBe(chain);

@@ -77,7 +77,9 @@ describe("create", () => {
   it("escapes usernames with dots in the path", async () => {
     const { outs } = await create({ username: "svc.with.dots" });
     expect(outs.subject).toBe("CN=svc.with.dots");
-    expect((await emulator.control.requests()).some((r) => r.path.endsWith("/databaseUsers/svc.with.dots/certs"))).toBe(true);
+    expect((await emulator.control.requests()).some((r) => r.path.endsWith("/databaseUsers/svc.with.dots/certs"))).toBe(
+      true,
+    );
   });
 
   it("issues material that openssl verifies against the project's CA", async () => {
@@ -87,12 +89,21 @@ describe("create", () => {
       fs.writeFileSync(path.join(dir, "ca.pem"), await emulator.control.caCertificate(projectId));
       fs.writeFileSync(path.join(dir, "cert.pem"), outs.certificatePem);
       fs.writeFileSync(path.join(dir, "key.pem"), outs.privateKeyPem);
-      const verify = await run("openssl", ["verify", "-CAfile", "ca.pem", "-purpose", "sslclient", "cert.pem"], { cwd: dir, timeout: 10_000 });
+      const verify = await run("openssl", ["verify", "-CAfile", "ca.pem", "-purpose", "sslclient", "cert.pem"], {
+        cwd: dir,
+        timeout: 10_000,
+      });
       expect(verify.stdout.trim()).toBe("cert.pem: OK");
-      const certKey = await run("openssl", ["x509", "-in", "cert.pem", "-noout", "-pubkey"], { cwd: dir, timeout: 10_000 });
+      const certKey = await run("openssl", ["x509", "-in", "cert.pem", "-noout", "-pubkey"], {
+        cwd: dir,
+        timeout: 10_000,
+      });
       const keyPub = await run("openssl", ["pkey", "-in", "key.pem", "-pubout"], { cwd: dir, timeout: 10_000 });
       expect(certKey.stdout).toBe(keyPub.stdout);
-      const serial = await run("openssl", ["x509", "-in", "cert.pem", "-noout", "-serial"], { cwd: dir, timeout: 10_000 });
+      const serial = await run("openssl", ["x509", "-in", "cert.pem", "-noout", "-serial"], {
+        cwd: dir,
+        timeout: 10_000,
+      });
       expect(BigInt(`0x${serial.stdout.trim().replace("serial=", "")}`).toString()).toBe(outs.serialNumber);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -102,7 +113,12 @@ describe("create", () => {
   it("issues a certificateKeyPem that a mutual-TLS server trusting the Atlas CA accepts", async () => {
     const { outs } = await create();
     const serverCa = makeCertificate({ commonName: "Test Server CA" });
-    const serverIdentity = makeCertificate({ commonName: "127.0.0.1", isCa: false, usage: "serverAuth", issuer: serverCa });
+    const serverIdentity = makeCertificate({
+      commonName: "127.0.0.1",
+      isCa: false,
+      usage: "serverAuth",
+      issuer: serverCa,
+    });
     const server = tls.createServer({
       cert: serverIdentity.certificatePem,
       key: serverIdentity.privateKeyPem,
@@ -154,7 +170,10 @@ describe("create", () => {
   });
 
   it("names an unknown user", async () => {
-    await expect(provider.create(inputs({ username: "nobody" }))).rejects.toMatchObject({ status: 404, errorCode: "USERNAME_NOT_FOUND" });
+    await expect(provider.create(inputs({ username: "nobody" }))).rejects.toMatchObject({
+      status: 404,
+      errorCode: "USERNAME_NOT_FOUND",
+    });
   });
 });
 
@@ -185,7 +204,9 @@ describe("read", () => {
     const read = await provider.read(id, outs);
     expect(read.id).toBe(id);
     const pages = (await emulator.control.requests()).filter((r) => r.method === "GET" && r.authenticated);
-    expect(pages.map((r) => r.query.pageNum).filter((p) => p !== undefined)).toEqual(expect.arrayContaining(["1", "2"]));
+    expect(pages.map((r) => r.query.pageNum).filter((p) => p !== undefined)).toEqual(
+      expect.arrayContaining(["1", "2"]),
+    );
   });
 
   it("lists a user once for the reads of many of that user's certificates", async () => {
@@ -226,7 +247,10 @@ describe("update and delete", () => {
 
 describe("configuration", () => {
   it("fails check with every settings problem and makes no API call", async () => {
-    const context = new ProviderContext({ config: { get: () => undefined }, env: { MONGODB_ATLAS_PUBLIC_API_KEY: "abc" } });
+    const context = new ProviderContext({
+      config: { get: () => undefined },
+      env: { MONGODB_ATLAS_PUBLIC_API_KEY: "abc" },
+    });
     const unconfigured = new ManagedX509CertificateProvider(context);
     const { failures } = await unconfigured.check({}, inputs({ projectId: "bad" }));
     expect(failures?.map((f) => f.property)).toEqual(["projectId", "mongodbatlas:privateKey"]);
@@ -237,7 +261,14 @@ describe("configuration", () => {
   it("works with a service account instead of API keys", async () => {
     const { clientId, clientSecret } = emulator.credentials;
     const context = new ProviderContext({
-      config: { get: (key) => ({ "mongodbatlas:baseUrl": emulator.baseUrl, "mongodbatlas:clientId": clientId, "mongodbatlas:clientSecret": clientSecret })[key] },
+      config: {
+        get: (key) =>
+          ({
+            "mongodbatlas:baseUrl": emulator.baseUrl,
+            "mongodbatlas:clientId": clientId,
+            "mongodbatlas:clientSecret": clientSecret,
+          })[key],
+      },
       env: {},
     });
     const { outs } = await new ManagedX509CertificateProvider(context).create(inputs());

@@ -4,9 +4,11 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { createUserProject, type UserProject } from "./installed-package";
+import { repoRoot } from "./repo-root";
 import type { StackOperation, StackRequest, StackResult } from "./stack-cli";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export { repoRoot };
 const distRoot = path.join(repoRoot, "dist");
 const operationTimeoutMs = 180_000;
 
@@ -15,8 +17,6 @@ export interface EngineStackOptions {
   program: string;
   projectName: string;
   stackName?: string;
-  /** Defaults to a fresh directory under .work/ (inside the repo, so node_modules resolve as in a user's project). */
-  workDir?: string;
   config?: Record<string, { value: string; secret?: boolean }>;
   env?: Record<string, string>;
 }
@@ -31,18 +31,23 @@ export interface OperationOptions {
 export class EngineStack {
   private constructor(
     private readonly options: EngineStackOptions,
-    readonly workDir: string,
+    private readonly project: UserProject,
     readonly backendDir: string,
-    private readonly ownsWorkDir: boolean,
     readonly config: Record<string, { value: string; secret?: boolean }>,
   ) {}
 
   static create(options: EngineStackOptions): EngineStack {
-    const scratch = path.join(repoRoot, ".work");
-    fs.mkdirSync(scratch, { recursive: true });
-    const workDir = options.workDir ?? fs.mkdtempSync(path.join(scratch, `${options.projectName}-`));
+    const project = createUserProject(
+      options.projectName,
+      compiledPath(options.program),
+      compiledPath("test/support/stack-cli.ts"),
+    );
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
-    return new EngineStack(options, workDir, backendDir, options.workDir === undefined, { ...options.config });
+    return new EngineStack(options, project, backendDir, { ...options.config });
+  }
+
+  get workDir(): string {
+    return this.project.projectDir;
   }
 
   preview(opts: OperationOptions = {}) {
@@ -77,7 +82,7 @@ export class EngineStack {
 
   dispose(): void {
     fs.rmSync(this.backendDir, { recursive: true, force: true });
-    if (this.ownsWorkDir) fs.rmSync(this.workDir, { recursive: true, force: true });
+    fs.rmSync(this.project.root, { recursive: true, force: true });
   }
 
   async run(operation: StackOperation, opts: OperationOptions = {}): Promise<StackResult> {
@@ -87,7 +92,7 @@ export class EngineStack {
       projectName: this.options.projectName,
       stackName: this.options.stackName ?? "test",
       workDir: this.workDir,
-      programModule: compiledPath(this.options.program),
+      programModule: this.project.programModule,
       pulumiBinDir: binDir,
       config: this.config,
       envVars: {
@@ -101,7 +106,7 @@ export class EngineStack {
       refresh: opts.refresh,
       stream: opts.stream,
     };
-    const stdout = await runChild(request, binDir);
+    const stdout = await runChild(this.project.stackCli, request, binDir);
     const marker = stdout.lastIndexOf("STACK-RESULT ");
     if (marker < 0) throw new Error(`stack-cli printed no result:\n${stdout.slice(-4000)}`);
     return JSON.parse(stdout.slice(marker + "STACK-RESULT ".length)) as StackResult;
@@ -110,7 +115,8 @@ export class EngineStack {
 
 export function pulumiBinDir(): string {
   const dir = process.env.PULUMI_CLI_BIN_DIR;
-  if (!dir) throw new Error("PULUMI_CLI_BIN_DIR is not set: run the tests through jest (its globalSetup finds the CLI)");
+  if (!dir)
+    throw new Error("PULUMI_CLI_BIN_DIR is not set: run the tests through jest (its globalSetup finds the CLI)");
   return dir;
 }
 
@@ -121,16 +127,16 @@ export function compiledPath(sourcePath: string): string {
 
 /** A minimal environment: nothing of the developer's own Atlas or Pulumi settings leaks into a test stack. */
 function childEnv(binDir: string): NodeJS.ProcessEnv {
-  const nodeBin = path.join(repoRoot, "node_modules", ".bin");
   return {
-    PATH: [binDir, nodeBin, "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
+    PATH: [binDir, path.join(repoRoot, "node_modules", ".bin"), "/usr/local/bin", "/usr/bin", "/bin"].join(
+      path.delimiter,
+    ),
     HOME: process.env.HOME ?? os.tmpdir(),
     TMPDIR: os.tmpdir(),
   };
 }
 
-function runChild(request: StackRequest, binDir: string): Promise<string> {
-  const script = compiledPath("test/support/stack-cli.ts");
+function runChild(script: string, request: StackRequest, binDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, JSON.stringify(request)], {
       cwd: request.workDir,
@@ -148,7 +154,11 @@ function runChild(request: StackRequest, binDir: string): Promise<string> {
       const out = Buffer.concat(stdout).toString("utf8");
       if (out.includes("STACK-RESULT ")) return resolve(out);
       const err = Buffer.concat(stderr).toString("utf8");
-      reject(new Error(`stack-cli ended (${signal ?? `exit ${code}`}) without a result:\n${err.slice(-4000)}\n${out.slice(-4000)}`));
+      reject(
+        new Error(
+          `stack-cli ended (${signal ?? `exit ${code}`}) without a result:\n${err.slice(-4000)}\n${out.slice(-4000)}`,
+        ),
+      );
     });
   });
 }

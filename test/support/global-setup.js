@@ -6,7 +6,10 @@ const path = require("node:path");
 
 module.exports = async function globalSetup() {
   const root = path.resolve(__dirname, "..", "..");
-  const binDir = execFileSync(path.join(root, "scripts", "ensure-pulumi-cli"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+  const binDir = execFileSync(path.join(root, "scripts", "ensure-pulumi-cli"), {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
   process.env.PULUMI_CLI_BIN_DIR = binDir;
   process.env.PATH = `${binDir}${path.delimiter}${process.env.PATH}`;
   const pulumiVersion = execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim();

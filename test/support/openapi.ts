@@ -17,8 +17,8 @@ type Json = Record<string, unknown>;
 type Direction = "request" | "response";
 type HeaderBag = Record<string, string | string[] | number | undefined>;
 
-/** Where the spec files live; override with ATLAS_OPENAPI_DIR. */
-const SPEC_DIR = process.env.ATLAS_OPENAPI_DIR ?? "/work/shared/atlas-openapi";
+/** Where the spec files live: ../shared/atlas-openapi beside this repository (as in CI); override with ATLAS_OPENAPI_DIR. */
+const SPEC_DIR = process.env.ATLAS_OPENAPI_DIR ?? path.resolve(__dirname, "..", "..", "..", "shared", "atlas-openapi");
 const SPEC_FILES: Record<SpecName, string> = {
   v2: "atlas-x509-openapi-v2.json",
   v1: "atlas-x509-openapi-v1.json",

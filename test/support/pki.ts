@@ -31,13 +31,18 @@ export function daysFromNow(days: number): Date {
 export function makeCertificate(spec: CertificateSpec): TestCertificate {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: spec.keyBits ?? 2048 });
   const privateKeyPem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()) as forge.pki.rsa.PrivateKey;
+  const forgeKey = forge.pki.privateKeyFromPem(
+    privateKey.export({ type: "pkcs1", format: "pem" }).toString(),
+  ) as forge.pki.rsa.PrivateKey;
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e);
   cert.serialNumber = (serial++).toString(16).padStart(4, "0");
   cert.validity.notBefore = spec.notBefore ?? daysFromNow(-1);
   cert.validity.notAfter = spec.notAfter ?? daysFromNow(365);
-  const subject = [{ shortName: "O", value: "Example Corp" }, { shortName: "CN", value: spec.commonName }];
+  const subject = [
+    { shortName: "O", value: "Example Corp" },
+    { shortName: "CN", value: spec.commonName },
+  ];
   cert.setSubject(subject);
   const issuerCert = spec.issuer ? forge.pki.certificateFromPem(spec.issuer.certificatePem) : undefined;
   cert.setIssuer(issuerCert ? issuerCert.subject.attributes : subject);

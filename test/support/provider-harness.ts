@@ -8,7 +8,10 @@ export interface ProviderHarness {
   warnings: string[];
 }
 
-export function providerHarness(emulator: Emulator, options: { now?: () => Date; config?: Record<string, string> } = {}): ProviderHarness {
+export function providerHarness(
+  emulator: Emulator,
+  options: { now?: () => Date; config?: Record<string, string> } = {},
+): ProviderHarness {
   const warnings: string[] = [];
   const config: Record<string, string> = {
     "mongodbatlas:baseUrl": emulator.baseUrl,

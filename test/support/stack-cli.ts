@@ -4,7 +4,9 @@
 //
 // Usage: node dist/test/support/stack-cli.js '<StackRequest as JSON>'
 // Prints one line `STACK-RESULT <StackResult as JSON>` on stdout, after the engine's own output.
+import { execFile } from "node:child_process";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation";
 
 export type StackOperation = "preview" | "up" | "refresh" | "destroy" | "export";
@@ -35,6 +37,7 @@ export interface StackResult {
   /** The step the engine took for each resource, by URN ("create", "same", "replace", "update", ...). */
   steps: Record<string, string>;
   outputs?: Record<string, { value: unknown; secret: boolean }>;
+  /** `pulumi stack export` as a user runs it: secrets stay encrypted. */
   deployment?: unknown;
 }
 
@@ -50,6 +53,7 @@ async function run(request: StackRequest): Promise<StackResult> {
     if (meta) steps[meta.urn] = meta.op;
   };
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(request.pulumiBinDir), skipVersionCheck: false });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is whatever file the request names
   const program = async () => ({ ...(require(request.programModule) as Record<string, unknown>) });
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: request.stackName, projectName: request.projectName, program },
@@ -60,7 +64,11 @@ async function run(request: StackRequest): Promise<StackResult> {
   const result: StackResult = { ok: true, output: "", steps };
   switch (request.operation) {
     case "preview": {
-      const preview = await stack.preview({ ...common, expectNoChanges: request.expectNoChanges, refresh: request.refresh });
+      const preview = await stack.preview({
+        ...common,
+        expectNoChanges: request.expectNoChanges,
+        refresh: request.refresh,
+      });
       result.changeSummary = preview.changeSummary;
       break;
     }
@@ -83,7 +91,13 @@ async function run(request: StackRequest): Promise<StackResult> {
     case "export":
       break;
   }
-  result.deployment = (await stack.exportStack()).deployment;
+  // Not stack.exportStack(): that passes --show-secrets.
+  const exported = await promisify(execFile)(pulumiCommand.command, ["stack", "export", "--stack", request.stackName], {
+    cwd: request.workDir,
+    env: { ...process.env, ...request.envVars },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  result.deployment = (JSON.parse(exported.stdout) as { deployment: unknown }).deployment;
   result.output = output.join("");
   return result;
 }

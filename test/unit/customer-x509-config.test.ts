@@ -36,7 +36,12 @@ describe("CA bundle validation", () => {
     ["empty text", () => "  \n", "cas", /one or more PEM CA certificates/],
     ["a number", () => 42, "cas", /got 42/],
     ["a duplicate", () => chain + root.certificatePem, "cas[block 3]", /repeats block 1/],
-    ["a broken body", () => "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "cas[block 1]", /not a valid X\.509/],
+    [
+      "a broken body",
+      () => "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+      "cas[block 1]",
+      /not a valid X\.509/,
+    ],
     ["1 MB of text", () => chain + "x".repeat(1024 * 1024), "cas[size]", /at most 262144 bytes/],
   ])("rejects %s, naming the block", (_name, bundle, property, reason) => {
     const { failures } = parseCaBundle(bundle(), now);
@@ -51,7 +56,10 @@ describe("CA bundle validation", () => {
   });
 
   it("reports every problem at once", () => {
-    const { failures } = checkCustomerX509Inputs({ projectId: "x", cas: expired.certificatePem + leaf.certificatePem, expiryWarningDays: -1 }, now);
+    const { failures } = checkCustomerX509Inputs(
+      { projectId: "x", cas: expired.certificatePem + leaf.certificatePem, expiryWarningDays: -1 },
+      now,
+    );
     expect(failures.map((f) => f.property)).toEqual(["projectId", "expiryWarningDays", "cas[block 1]", "cas[block 2]"]);
   });
 
@@ -59,7 +67,9 @@ describe("CA bundle validation", () => {
     const result = checkCustomerX509Inputs({ projectId, cas: expiringSoon.certificatePem + chain }, now);
     expect(result.failures).toEqual([]);
     expect(result.expiringSoon.map((c) => c.subject)).toEqual([expiringSoon.subject]);
-    expect(checkCustomerX509Inputs({ projectId, cas: expiringSoon.certificatePem, expiryWarningDays: 5 }, now).expiringSoon).toEqual([]);
+    expect(
+      checkCustomerX509Inputs({ projectId, cas: expiringSoon.certificatePem, expiryWarningDays: 5 }, now).expiringSoon,
+    ).toEqual([]);
   });
 });
 
@@ -80,14 +90,27 @@ describe("CA bundle comparison", () => {
     const olds = outputsFromAtlas({ projectId, expiryWarningDays: 30 }, chain);
     const news = { projectId, cas: chain, expiryWarningDays: 30 };
     expect(diffCustomerX509Config(olds, { ...news, cas: chain.replace(/\n/g, "\r\n") }).changes).toBe(false);
-    expect(diffCustomerX509Config(olds, { ...news, cas: root.certificatePem })).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
-    expect(diffCustomerX509Config(olds, { ...news, projectId: "000000000000000000000000" }).replaces).toEqual(["projectId"]);
+    expect(diffCustomerX509Config(olds, { ...news, cas: root.certificatePem })).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    expect(diffCustomerX509Config(olds, { ...news, projectId: "000000000000000000000000" }).replaces).toEqual([
+      "projectId",
+    ]);
   });
 
   it("summarizes the stored certificates and the earliest expiry", () => {
     const outs = outputsFromAtlas({ projectId, expiryWarningDays: 30 }, chain + expiringSoon.certificatePem);
     expect(outs.certificates).toHaveLength(3);
     expect(outs.earliestNotAfter).toBe(outs.certificates[2].notAfter);
-    expect(Object.keys(outs.certificates[0]).sort()).toEqual(["issuer", "notAfter", "notBefore", "serialNumber", "sha256Fingerprint", "subject"]);
+    expect(Object.keys(outs.certificates[0]).sort()).toEqual([
+      "issuer",
+      "notAfter",
+      "notBefore",
+      "serialNumber",
+      "sha256Fingerprint",
+      "subject",
+    ]);
   });
 });

@@ -59,12 +59,26 @@ describe("ManagedX509Certificate check", () => {
   });
 
   it("reports every failing field at once", () => {
-    const { failures } = checkManagedCertificateInputs({ projectId: "nope", username: "", monthsUntilExpiration: 99, renewBeforeDays: -3 });
-    expect(failures.map((f) => f.property)).toEqual(["projectId", "username", "monthsUntilExpiration", "renewBeforeDays"]);
+    const { failures } = checkManagedCertificateInputs({
+      projectId: "nope",
+      username: "",
+      monthsUntilExpiration: 99,
+      renewBeforeDays: -3,
+    });
+    expect(failures.map((f) => f.property)).toEqual([
+      "projectId",
+      "username",
+      "monthsUntilExpiration",
+      "renewBeforeDays",
+    ]);
   });
 
   it("lets values unknown during preview pass", () => {
-    const { failures } = checkManagedCertificateInputs({ projectId: unknownValue, username: unknownValue, monthsUntilExpiration: unknownValue });
+    const { failures } = checkManagedCertificateInputs({
+      projectId: unknownValue,
+      username: unknownValue,
+      monthsUntilExpiration: unknownValue,
+    });
     expect(failures).toEqual([]);
   });
 });
@@ -79,11 +93,19 @@ describe("ManagedX509Certificate diff", () => {
     [{ monthsUntilExpiration: 12 }, ["monthsUntilExpiration"]],
     [{ projectId: unknownValue }, ["projectId"]],
   ])("replaces when %j changes, creating the successor first", (change, replaces) => {
-    expect(diffManagedCertificate(state(), { ...inputs, ...change }, now)).toEqual({ changes: true, replaces, deleteBeforeReplace: false });
+    expect(diffManagedCertificate(state(), { ...inputs, ...change }, now)).toEqual({
+      changes: true,
+      replaces,
+      deleteBeforeReplace: false,
+    });
   });
 
   it("updates in place when only renewBeforeDays changes", () => {
-    expect(diffManagedCertificate(state(), { ...inputs, renewBeforeDays: 10 }, now)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffManagedCertificate(state(), { ...inputs, renewBeforeDays: 10 }, now)).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("reports no change for identical inputs", () => {
@@ -96,7 +118,11 @@ describe("ManagedX509Certificate diff", () => {
     const atEdge = new Date(notAfter - 30 * dayMs);
     const olds = state({ renewBeforeDays: 30 });
     expect(diffManagedCertificate(olds, { ...inputs, renewBeforeDays: 30 }, justBefore).changes).toBe(false);
-    expect(diffManagedCertificate(olds, { ...inputs, renewBeforeDays: 30 }, atEdge)).toEqual({ changes: true, replaces: ["notAfter"], deleteBeforeReplace: false });
+    expect(diffManagedCertificate(olds, { ...inputs, renewBeforeDays: 30 }, atEdge)).toEqual({
+      changes: true,
+      replaces: ["notAfter"],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("never rotates early without renewBeforeDays", () => {
@@ -116,7 +142,10 @@ describe("ManagedX509Certificate state mapping", () => {
   it("takes every output of a new certificate from the certificate itself", () => {
     const ca = makeCertificate({ commonName: "Atlas CA" });
     const leaf = makeCertificate({ commonName: "app-service", isCa: false, issuer: ca });
-    const outs = outputsFromIssuedPem({ projectId, username: "app-service", monthsUntilExpiration: 3 }, leaf.certificatePem + leaf.privateKeyPem);
+    const outs = outputsFromIssuedPem(
+      { projectId, username: "app-service", monthsUntilExpiration: 3 },
+      leaf.certificatePem + leaf.privateKeyPem,
+    );
     expect(outs.certificateKeyPem).toBe(leaf.certificatePem + leaf.privateKeyPem);
     expect(outs.subject).toBe("CN=app-service,O=Example Corp");
     expect(outs.serialNumber).toMatch(/^\d+$/);
@@ -124,7 +153,15 @@ describe("ManagedX509Certificate state mapping", () => {
   });
 
   it("refreshes from the listing by serial and reports a missing serial as gone", () => {
-    const listed = [{ serialNumber: "1976722359483124370", createdAt: "", groupId: projectId, notAfter: "2026-11-10T03:06:35Z", subject: "CN=app-service" }];
+    const listed = [
+      {
+        serialNumber: "1976722359483124370",
+        createdAt: "",
+        groupId: projectId,
+        notAfter: "2026-11-10T03:06:35Z",
+        subject: "CN=app-service",
+      },
+    ];
     expect(refreshFromListing(state(), listed)?.notAfter).toBe("2026-11-10T03:06:35.000Z");
     // One digit off beyond 2^53: a float comparison would have matched.
     expect(refreshFromListing(state({ serialNumber: "1976722359483124371" }), listed)).toBeUndefined();

@@ -1,0 +1,54 @@
+// Small pure pieces of the emulator whose edge cases are easier to pin down directly.
+import { addCalendarMonths, atlasTimestamp } from "./clock";
+import { escapeRfc2253, randomSerial } from "./certificate-authority";
+import { parseDigestFields } from "./digest-auth";
+import { toJsonText } from "./json-text";
+
+describe("emulator building blocks", () => {
+  it.each([
+    ["2031-01-31T12:00:00Z", 1, "2031-02-28T12:00:00.000Z"],
+    ["2032-01-31T12:00:00Z", 1, "2032-02-29T12:00:00.000Z"],
+    ["2031-08-31T00:00:00Z", 3, "2031-11-30T00:00:00.000Z"],
+    ["2031-11-15T05:06:07Z", 24, "2033-11-15T05:06:07.000Z"],
+  ])("adds calendar months like Java's plusMonths: %s + %i", (start, months, expected) => {
+    expect(addCalendarMonths(new Date(start), months).toISOString()).toBe(expected);
+  });
+
+  it("writes Atlas timestamps without milliseconds", () => {
+    expect(atlasTimestamp(new Date("2026-08-10T02:06:35.987Z"))).toBe("2026-08-10T02:06:35Z");
+  });
+
+  it("writes bigint values as bare JSON integers, exactly", () => {
+    const serial = 1976722359483124370n;
+    expect(toJsonText({ _id: serial, s: "x", skip: undefined, list: [1, null] })).toBe(
+      '{"_id":1976722359483124370,"s":"x","list":[1,null]}',
+    );
+    expect(toJsonText({ a: [1n], b: {} }, 2)).toBe('{\n  "a": [\n    1\n  ],\n  "b": {}\n}');
+  });
+
+  it("draws serials in [2^60, 2^63)", () => {
+    for (let i = 0; i < 200; i++) {
+      const serial = randomSerial();
+      expect(serial >= 2n ** 60n && serial < 2n ** 63n).toBe(true);
+    }
+  });
+
+  it("escapes RFC 2253 special characters in a CN value", () => {
+    expect(escapeRfc2253("a,b+c")).toBe("a\\,b\\+c");
+    expect(escapeRfc2253(" lead")).toBe("\\ lead");
+    expect(escapeRfc2253("first.last@example.com")).toBe("first.last@example.com");
+  });
+
+  it("parses digest headers with quoted commas and unquoted values", () => {
+    expect(
+      parseDigestFields('Digest username="a,b", realm="MMS Public API", nc=00000001, qop=auth, uri="/x?y=1,2"'),
+    ).toEqual({
+      username: "a,b",
+      realm: "MMS Public API",
+      nc: "00000001",
+      qop: "auth",
+      uri: "/x?y=1,2",
+    });
+    expect(parseDigestFields("Basic abc")).toBeUndefined();
+  });
+});

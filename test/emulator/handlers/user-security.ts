@@ -1,0 +1,96 @@
+// Project userSecurity: customer (self-managed) X.509 CAs and LDAP share one resource. PATCH changes only the
+// parts its body names and answers 202 with the whole resource; DELETE .../customerX509 clears the CAs only.
+// `cas` is stored exactly as sent; LDAP's bindPassword is write-only.
+import { X509Certificate } from "node:crypto";
+import type { ApiContext } from "../api-context";
+import { atlasErrors } from "../api-error";
+import type { ApiResponse } from "../http-io";
+
+const LDAP_FIELDS = [
+  "authenticationEnabled",
+  "authorizationEnabled",
+  "authzQueryTemplate",
+  "bindPassword",
+  "bindUsername",
+  "caCertificate",
+  "hostname",
+  "port",
+  "userToDNMapping",
+] as const;
+const WRITE_ONLY_LDAP_FIELDS = new Set(["bindPassword"]);
+
+export function getUserSecurity(ctx: ApiContext): ApiResponse {
+  return ctx.json(200, renderUserSecurity(ctx));
+}
+
+export function updateUserSecurity(ctx: ApiContext): ApiResponse {
+  const body = ctx.jsonObject();
+  // Validate everything first so a bad half of the body changes nothing.
+  const cas = "customerX509" in body ? validateCustomerX509(body.customerX509, ctx.services.clock.now()) : undefined;
+  const ldap = "ldap" in body ? validateLdap(body.ldap) : undefined;
+  if (cas !== undefined) ctx.project.customerX509Cas = cas;
+  if (ldap !== undefined) ctx.project.ldap = { ...ctx.project.ldap, ...ldap };
+  return ctx.json(202, renderUserSecurity(ctx));
+}
+
+export function disableCustomerX509(ctx: ApiContext): ApiResponse {
+  ctx.project.customerX509Cas = null;
+  return ctx.json(202, renderUserSecurity(ctx));
+}
+
+function renderUserSecurity(ctx: ApiContext): Record<string, unknown> {
+  const ldap: Record<string, unknown> = {};
+  for (const key of Object.keys(ctx.project.ldap).sort()) {
+    if (!WRITE_ONLY_LDAP_FIELDS.has(key)) ldap[key] = ctx.project.ldap[key];
+  }
+  const cas = ctx.project.customerX509Cas;
+  return {
+    customerX509: cas === null ? {} : { cas },
+    ldap,
+    links: [{ href: ctx.link(`/groups/${ctx.project.id}/userSecurity`), rel: "self" }],
+  };
+}
+
+/** Non-empty, every PEM block a parsable certificate, none expired (per the emulator clock). */
+function validateCustomerX509(value: unknown, now: Date): string {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw atlasErrors.invalidAttribute("customerX509");
+  }
+  const cas = (value as Record<string, unknown>).cas;
+  if (typeof cas !== "string" || cas.trim() === "") throw atlasErrors.invalidAttribute("customerX509.cas");
+  const blocks = cas.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw atlasErrors.invalidAttribute("customerX509.cas");
+  const certificates = blocks.map((block) => {
+    try {
+      return new X509Certificate(block);
+    } catch {
+      throw atlasErrors.invalidAttribute("customerX509.cas");
+    }
+  });
+  if (certificates.some((cert) => new Date(cert.validTo).getTime() < now.getTime())) {
+    throw atlasErrors.expiredCaCertificate();
+  }
+  return cas;
+}
+
+/** Known LDAP fields only, loosely typed-checked; unknown ones (e.g. echoed `links`) are dropped. */
+function validateLdap(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw atlasErrors.invalidAttribute("ldap");
+  const input = value as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const field of LDAP_FIELDS) {
+    const v = input[field];
+    if (v === undefined) continue;
+    const ok =
+      field === "authenticationEnabled" || field === "authorizationEnabled"
+        ? typeof v === "boolean"
+        : field === "port"
+          ? Number.isInteger(v) && (v as number) > 0 && (v as number) < 65536
+          : field === "userToDNMapping"
+            ? Array.isArray(v) && v.every((m) => m !== null && typeof m === "object" && typeof m.match === "string")
+            : typeof v === "string";
+    if (!ok) throw atlasErrors.invalidAttribute(`ldap.${field}`);
+    result[field] = v;
+  }
+  return result;
+}

@@ -1,0 +1,135 @@
+// A faithful local MongoDB Atlas Admin API emulator for the X.509 endpoints (v2 and v1.0), with digest and
+// service-account auth, real certificates from a per-project CA, fault injection, rate limiting and a request log.
+// Start it with startEmulator(); drive its hidden state with `emulator.control`.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AtlasApi } from "./atlas-api";
+import { CertificateIssuer } from "./certificate-issuer";
+import { EmulatorClock } from "./clock";
+import { CONTROL_PREFIX, handleControl } from "./control-routes";
+import { EmulatorControl } from "./control";
+import { resolveCredentials } from "./credentials";
+import { DigestAuthenticator } from "./digest-auth";
+import { FaultInjector } from "./faults";
+import { plainJsonResponse, send, splitUrl } from "./http-io";
+import { RateLimiter } from "./rate-limit";
+import { RequestLog } from "./request-log";
+import { ServiceAccounts } from "./service-accounts";
+import { EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
+import type { Emulator, EmulatorOptions } from "./types";
+
+export { EmulatorControl } from "./control";
+export type {
+  ApiFlavour,
+  Emulator,
+  EmulatorOptions,
+  FaultRule,
+  IssuedCertificateInfo,
+  RateLimitSettings,
+  RequestLogEntry,
+  UserSecurityView,
+  X509Type,
+} from "./types";
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const credentials = resolveCredentials(options);
+  const clock = new EmulatorClock();
+  const state = new EmulatorState();
+  const seeded = state.createProject(options.projectId, sampleLdapSettings());
+  for (const { username, x509Type } of options.seedUsers ?? []) seeded.putUser(makeSeedUser(username, x509Type));
+
+  const issuer = new CertificateIssuer(state, clock, options.keyBits ?? 2048);
+  const faults = new FaultInjector();
+  const rateLimiter = new RateLimiter();
+  const requestLog = new RequestLog();
+  const closing = new AbortController();
+  let listChurn = false;
+  let baseUrl = "";
+
+  const api = new AtlasApi({
+    state,
+    services: {
+      clock,
+      issuer,
+      certsPerUserLimit: options.certsPerUserLimit ?? 500,
+      listChurn: () => listChurn,
+    },
+    digest: new DigestAuthenticator(new Map([[credentials.publicKey, credentials.privateKey]])),
+    serviceAccounts: new ServiceAccounts(
+      credentials.clientId,
+      credentials.clientSecret,
+      clock,
+      options.tokenTtlSeconds ?? 3600,
+    ),
+    rateLimiter,
+    faults,
+    requestLog,
+    baseUrl: () => baseUrl,
+    sleep: (ms) => sleep(ms, closing.signal),
+    accessLog: options.log,
+  });
+  const controlDeps = {
+    state,
+    clock,
+    issuer,
+    faults,
+    rateLimiter,
+    requestLog,
+    setListChurn: (on: boolean) => (listChurn = on),
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const { path } = splitUrl(req.url ?? "/");
+    const work = path.startsWith(`${CONTROL_PREFIX}/`)
+      ? handleControl(req, res, controlDeps)
+      : (() => {
+          const flavour = AtlasApi.flavourOf(path);
+          if (flavour) return api.handle(req, res, flavour);
+          send(res, plainJsonResponse(404, { error: `not an Atlas API path: ${path}` }));
+          return Promise.resolve();
+        })();
+    work.catch((error: unknown) => {
+      options.log?.(`emulator internal error: ${String(error)}`);
+      if (!res.headersSent) send(res, plainJsonResponse(500, { error: String(error) }));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    baseUrl,
+    credentials,
+    projectId: seeded.id,
+    control: new EmulatorControl(baseUrl),
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        server.closeAllConnections(); // keep-alive sockets would otherwise hold close() for seconds
+      });
+      return closed;
+    },
+  };
+}
+
+/** A delay that ends early when the emulator closes, so injected delays never keep a test process alive. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,91 @@
+// Public types of the Atlas emulator. Other engineers code against these names and shapes: keep them stable.
+import type { EmulatorControl } from "./control";
+
+export type X509Type = "NONE" | "MANAGED" | "CUSTOMER";
+
+export interface EmulatorOptions {
+  /** Default 0 (a free port). The host is always 127.0.0.1. */
+  port?: number;
+  /** Digest credentials (programmatic API key); random when absent. */
+  publicKey?: string;
+  privateKey?: string;
+  /** Service-account credentials; random when absent (clientId looks like "mdb_sa_id_<hex>"). */
+  clientId?: string;
+  clientSecret?: string;
+  /** The seeded project, 24 hex characters; random when absent. */
+  projectId?: string;
+  /** Users created in the seeded project: $external for X.509 users, admin for NONE. */
+  seedUsers?: Array<{ username: string; x509Type: X509Type }>;
+  /** RSA size of issued user keys. Default 2048 for speed; real Atlas issues 4096. */
+  keyBits?: number;
+  /** Unexpired certificates per user before 400 ATLAS_GENERATED_CERTS_LIMIT_EXCEEDED. Default 500. */
+  certsPerUserLimit?: number;
+  /** Lifetime of service-account access tokens. Default 3600. */
+  tokenTtlSeconds?: number;
+  /** Optional access-log sink; silent by default. */
+  log?: (line: string) => void;
+}
+
+export interface Emulator {
+  /** "http://127.0.0.1:PORT" */
+  readonly baseUrl: string;
+  readonly credentials: { publicKey: string; privateKey: string; clientId: string; clientSecret: string };
+  readonly projectId: string;
+  readonly control: EmulatorControl;
+  /** Closes the server and every socket (keep-alive included) promptly. */
+  close(): Promise<void>;
+}
+
+export type ApiFlavour = "v2" | "v1.0" | "oauth";
+
+export interface RequestLogEntry {
+  seq: number;
+  method: string;
+  /** Path without query, as received (still percent-encoded). */
+  path: string;
+  query: Record<string, string>;
+  /** HTTP status sent; 0 when a fault dropped the connection without a response. */
+  status: number;
+  /** False for digest challenges and rejected credentials. */
+  authenticated: boolean;
+  /** Control routes are never logged. */
+  api: ApiFlavour;
+  durationMs: number;
+}
+
+export interface FaultRule {
+  /** Match on the HTTP method (case-insensitive) and a substring of the percent-decoded path; both optional. */
+  method?: string;
+  pathIncludes?: string;
+  /** Apply to the next N matching requests (default 1). */
+  times?: number;
+  /** Instead: apply to every Nth matching request (2 = every other one) until cleared. */
+  everyNth?: number;
+  status?: number;
+  errorCode?: string;
+  detail?: string;
+  retryAfterSeconds?: number;
+  /** Delay the response; the request is still processed unless `status` is set. */
+  delayMs?: number;
+  /** Destroy the socket before handling, or after the server acted (state changed, no response). */
+  drop?: "before" | "after";
+  /** Process normally but send a truncated JSON body with status 200. */
+  invalidJson?: boolean;
+}
+
+export interface RateLimitSettings {
+  capacity: number;
+  refillPerSecond: number;
+}
+
+export interface IssuedCertificateInfo {
+  /** Decimal serial number (the `_id` of the certs list). */
+  serialNumber: string;
+  notAfter: string;
+  expired: boolean;
+}
+
+export interface UserSecurityView {
+  customerX509?: { cas?: string };
+  ldap?: Record<string, unknown>;
+}

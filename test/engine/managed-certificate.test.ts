@@ -1,0 +1,177 @@
+// ManagedX509Certificate through the real Pulumi CLI and engine, against the emulator: preview makes no Atlas
+// call, up issues, refresh notices expiry, renewal shows as a replace, destroy forgets with a warning, and the
+// state holds no secret in plain text.
+import { startEmulator, type Emulator } from "../emulator";
+import { EngineStack } from "../support/engine";
+import { findPlainSecrets, providerStrings, resourcesOfType } from "../support/state";
+
+const TYPE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
+const CREATE = "POST /groups/{groupId}/databaseUsers/{username}/certs";
+const LIST = "GET /groups/{groupId}/databaseUsers/{username}/certs";
+const DAY_MS = 86_400_000;
+
+let emulator: Emulator;
+let stack: EngineStack;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    seedUsers: [
+      { username: "orders-api", x509Type: "MANAGED" },
+      { username: "billing.worker", x509Type: "MANAGED" },
+    ],
+  });
+  stack = EngineStack.create({
+    program: "test/programs/managed/index.ts",
+    projectName: "managed-engine",
+    config: {
+      projectId: { value: emulator.projectId },
+      usernames: { value: JSON.stringify(["orders-api", "billing.worker"]) },
+      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
+      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
+      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+    },
+  });
+});
+afterAll(async () => {
+  stack.dispose();
+  await emulator.close();
+});
+
+async function serials(): Promise<string[]> {
+  const exported = await stack.export();
+  return resourcesOfType(exported.deployment, TYPE).map((r) => String(r.outputs.serialNumber));
+}
+
+it("previews two certificates without a single Atlas request", async () => {
+  await emulator.control.resetRequests();
+  const preview = await stack.preview();
+  expect(preview.error).toBeUndefined();
+  expect(preview.changeSummary).toMatchObject({ create: 3 });
+  expect(preview.output).toContain("ManagedX509Certificate");
+  expect(await emulator.control.requests()).toEqual([]);
+});
+
+it("issues one certificate per resource with one POST each, keys secret", async () => {
+  // Atlas issues these "80 days ago" (its clock set back): 3-month certificates with about 11 days left, so the
+  // renewal window can open in real time, which is the clock the provider judges it by.
+  await emulator.control.setClockOffset(-80 * DAY_MS);
+  await emulator.control.resetRequests();
+  const up = await stack.up();
+  expect(up.error).toBeUndefined();
+  expect(await emulator.control.counts()).toEqual({ [CREATE]: 2 });
+  expect(up.outputs?.firstPrivateKeyPem.secret).toBe(true);
+  expect(up.outputs?.firstCertificateKeyPem.secret).toBe(true);
+  expect(String(up.outputs?.firstCertificateKeyPem.value)).toContain("BEGIN PRIVATE KEY");
+  const issued = await emulator.control.issuedCertificates(emulator.projectId, "billing.worker");
+  expect(issued).toHaveLength(1);
+  expect(await serials()).toContain(issued[0].serialNumber);
+});
+
+it("keeps secrets, credentials and code out of the state", async () => {
+  const exported = await stack.export();
+  const resources = resourcesOfType(exported.deployment, TYPE);
+  expect(resources).toHaveLength(2);
+  for (const resource of resources) {
+    expect(resource.outputs.privateKeyPem).toHaveProperty("ciphertext");
+    expect(resource.outputs.certificateKeyPem).toHaveProperty("ciphertext");
+  }
+  const secrets = [emulator.credentials.privateKey, "BEGIN PRIVATE KEY", "PRIVATE KEY-----"];
+  expect(findPlainSecrets(JSON.stringify(exported.deployment), secrets)).toEqual([]);
+  expect(findPlainSecrets(stack.backendContents(), secrets)).toEqual([]);
+  for (const provider of providerStrings(exported.deployment, TYPE)) {
+    expect(provider.length).toBeLessThanOrEqual(1024);
+    expect(provider).not.toContain(emulator.credentials.publicKey);
+    expect(provider).not.toContain(emulator.baseUrl);
+  }
+});
+
+it("reports no changes on a second preview", async () => {
+  const preview = await stack.preview({ expectNoChanges: true });
+  expect(preview.error).toBeUndefined();
+});
+
+it("refreshes unchanged certificates with one listing per user", async () => {
+  await emulator.control.resetRequests();
+  const refresh = await stack.refresh({ expectNoChanges: true });
+  expect(refresh.error).toBeUndefined();
+  expect((await emulator.control.counts())[LIST]).toBe(2);
+});
+
+it("updates renewBeforeDays in place without calling Atlas", async () => {
+  stack.config.renewBeforeDays = { value: "5" };
+  await emulator.control.resetRequests();
+  const up = await stack.up();
+  expect(up.changeSummary).toMatchObject({ update: 2 });
+  expect(await emulator.control.counts()).toEqual({});
+});
+
+it("shows the renewal window as a replace in preview, and rotates on up", async () => {
+  const before = await serials();
+  stack.config.renewBeforeDays = { value: "20" };
+  await emulator.control.resetRequests();
+  const preview = await stack.preview();
+  expect(preview.changeSummary).toMatchObject({ replace: 2 });
+  expect(preview.output).toMatch(/replace.*\[diff: .*notAfter|notAfter.*replace/s);
+  expect(await emulator.control.requests()).toEqual([]);
+
+  // Back to today: the successors get a full 3 months.
+  await emulator.control.setClockOffset(0);
+  const up = await stack.up();
+  expect(up.error).toBeUndefined();
+  expect(up.changeSummary).toMatchObject({ replace: 2 });
+  const after = await serials();
+  expect(after).toHaveLength(2);
+  expect(after.filter((s) => before.includes(s))).toEqual([]);
+  expect(up.output).toContain("stays valid until");
+});
+
+it("notices expired certificates on refresh and issues new ones on up", async () => {
+  const before = await serials();
+  // Out of band, time passes at Atlas until it no longer lists the certificates.
+  await emulator.control.setClockOffset(120 * DAY_MS);
+  const refresh = await stack.refresh();
+  expect(refresh.error).toBeUndefined();
+  expect(refresh.changeSummary).toMatchObject({ delete: 2 });
+
+  await emulator.control.resetRequests();
+  const up = await stack.up();
+  expect(up.changeSummary).toMatchObject({ create: 2 });
+  expect(await emulator.control.counts()).toMatchObject({ [CREATE]: 2 });
+  expect((await serials()).filter((s) => before.includes(s))).toEqual([]);
+  expect((await stack.refresh({ expectNoChanges: true })).error).toBeUndefined();
+});
+
+it("destroys without calling Atlas's write API and warns that certificates stay valid", async () => {
+  await emulator.control.resetRequests();
+  const destroy = await stack.destroy();
+  expect(destroy.error).toBeUndefined();
+  expect(destroy.changeSummary).toMatchObject({ delete: 3 });
+  expect(destroy.output).toMatch(/warning: .*Atlas cannot revoke a certificate/);
+  expect(Object.keys(await emulator.control.counts())).toEqual([]);
+});
+
+it("rejects bad input at preview, naming each field, before any Atlas request", async () => {
+  const bad = EngineStack.create({
+    program: "test/programs/managed/index.ts",
+    projectName: "managed-engine-bad",
+    config: {
+      projectId: { value: "not-a-project" },
+      usernames: { value: JSON.stringify(["orders-api"]) },
+      monthsUntilExpiration: { value: "30" },
+      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
+      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
+    },
+  });
+  try {
+    await emulator.control.resetRequests();
+    const preview = await bad.preview();
+    expect(preview.ok).toBe(false);
+    expect(preview.error).toMatch(/projectId/);
+    expect(preview.error).toMatch(/monthsUntilExpiration/);
+    expect(preview.error).toMatch(/property mongodbatlas:privateKey .*has a problem: is not set/);
+    expect(preview.error).not.toMatch(/\n\s+at .*\.js:\d+/);
+    expect(await emulator.control.requests()).toEqual([]);
+  } finally {
+    bad.dispose();
+  }
+});
