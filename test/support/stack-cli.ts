@@ -26,6 +26,8 @@ export interface StackRequest {
   refresh?: boolean;
   /** Also print the engine's output on stderr as it comes (the demo). */
   stream?: boolean;
+  /** Leave out the `pulumi stack export` after the operation (the benchmark, between measurements). */
+  skipExport?: boolean;
 }
 
 export interface StackResult {
@@ -36,21 +38,30 @@ export interface StackResult {
   changeSummary?: OpMap;
   /** The step the engine took for each resource, by URN ("create", "same", "replace", "update", ...). */
   steps: Record<string, string>;
+  /** The properties the engine reported changed, by URN (for refresh: what drifted). */
+  changedProperties: Record<string, string[]>;
   outputs?: Record<string, { value: unknown; secret: boolean }>;
   /** `pulumi stack export` as a user runs it: secrets stay encrypted. */
   deployment?: unknown;
+  /** Wall time of the operation itself (the `pulumi` CLI run), without this process's start and the export. */
+  operationMs?: number;
 }
 
 async function run(request: StackRequest): Promise<StackResult> {
   const output: string[] = [];
   const steps: Record<string, string> = {};
+  const changedProperties: Record<string, string[]> = {};
   const onOutput = (text: string) => {
     output.push(text);
     if (request.stream) process.stderr.write(text);
   };
   const onEvent = (event: EngineEvent) => {
     const meta = event.resOutputsEvent?.metadata ?? event.resOpFailedEvent?.metadata;
-    if (meta) steps[meta.urn] = meta.op;
+    if (meta) {
+      steps[meta.urn] = meta.op;
+      const changed = meta.diffs?.length ? meta.diffs : changedOutputs(meta.old?.outputs, meta.new?.outputs);
+      if (changed.length > 0) changedProperties[meta.urn] = changed;
+    }
   };
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(request.pulumiBinDir), skipVersionCheck: false });
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the program is whatever file the request names
@@ -61,7 +72,8 @@ async function run(request: StackRequest): Promise<StackResult> {
   );
   await stack.setAllConfig(request.config);
   const common = { onOutput, onEvent, color: "never" as const };
-  const result: StackResult = { ok: true, output: "", steps };
+  const result: StackResult = { ok: true, output: "", steps, changedProperties };
+  const started = performance.now();
   switch (request.operation) {
     case "preview": {
       const preview = await stack.preview({
@@ -91,6 +103,9 @@ async function run(request: StackRequest): Promise<StackResult> {
     case "export":
       break;
   }
+  result.operationMs = performance.now() - started;
+  result.output = output.join("");
+  if (request.skipExport) return result;
   // Not stack.exportStack(): that passes --show-secrets.
   const exported = await promisify(execFile)(pulumiCommand.command, ["stack", "export", "--stack", request.stackName], {
     cwd: request.workDir,
@@ -98,8 +113,17 @@ async function run(request: StackRequest): Promise<StackResult> {
     maxBuffer: 64 * 1024 * 1024,
   });
   result.deployment = (JSON.parse(exported.stdout) as { deployment: unknown }).deployment;
-  result.output = output.join("");
   return result;
+}
+
+/** Refresh events carry no diff list: compare the outputs before and after. */
+function changedOutputs(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+): string[] {
+  if (!before || !after) return [];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
 }
 
 if (require.main === module) {
@@ -111,7 +135,7 @@ if (require.main === module) {
     (err: unknown) => {
       // Automation API errors carry the engine's stdout/stderr; that is what a user would have seen.
       const message = err instanceof Error ? err.message : String(err);
-      const result: StackResult = { ok: false, error: message, output: "", steps: {} };
+      const result: StackResult = { ok: false, error: message, output: "", steps: {}, changedProperties: {} };
       process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
     },
   );
