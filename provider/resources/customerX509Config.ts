@@ -101,7 +101,8 @@ export function parseCaBundle(text: unknown, now: Date): ParsedBundle {
     });
   }
   if (scan.blocks.length === 0 && scan.unterminated === 0) {
-    failures.push({ property: "cas", reason: "contains no PEM certificate" });
+    // Not `cas`: the engine would print the whole text, which may be key material pasted without its PEM lines.
+    failures.push({ property: "cas[text]", reason: "contains no PEM certificate" });
   }
   const certificates: CertificateInfo[] = [];
   const canonical: string[] = [];

@@ -112,6 +112,9 @@ function checkUsername(value: unknown, failures: CheckFailure[]): void {
     failures.push({ property: "username", reason: `must be at most 1024 characters (got ${value.length})` });
   } else if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f")) {
     failures.push({ property: "username", reason: "must not contain control characters" });
+  } else if (value === "." || value === "..") {
+    // URL parsers resolve "." and ".." (escaped or not) as path steps: no API path can name such a user.
+    failures.push({ property: "username", reason: `cannot be "${value}": no Atlas API path can name such a user` });
   }
 }
 
@@ -198,7 +201,15 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
   }
 
   async diff(_id: string, olds: ManagedX509CertificateOutputs, news: ManagedX509CertificateInputs) {
-    return diffManagedCertificate(olds, news, this.context.now());
+    const result = diffManagedCertificate(olds, news, this.context.now());
+    // The engine shows no reason for a replace that no input explains; say it, in the preview as in the update.
+    if (result.replaces?.includes("notAfter")) {
+      await this.context.warn(
+        `ManagedX509Certificate for database user "${olds.username}" (serial ${olds.serialNumber}) expires on ` +
+          `${olds.notAfter}, within renewBeforeDays (${news.renewBeforeDays}): it is replaced by a new certificate.`,
+      );
+    }
+    return result;
   }
 
   async create(

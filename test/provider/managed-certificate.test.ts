@@ -275,3 +275,14 @@ describe("configuration", () => {
     expect(outs?.subject).toBe("CN=app-service");
   });
 });
+
+describe("diff", () => {
+  it("warns why it replaces a certificate inside its renewal window", async () => {
+    const { id, outs } = await create();
+    const withRenewal = { ...outs, renewBeforeDays: 200 };
+    const result = await provider.diff(id, withRenewal, inputs({ renewBeforeDays: 200 }));
+    expect(result.replaces).toEqual(["notAfter"]);
+    expect(warnings).toEqual([expect.stringContaining(`expires on ${outs.notAfter}, within renewBeforeDays (200)`)]);
+    expect(await emulator.control.counts()).toMatchObject({ [CREATE]: 1 });
+  });
+});

@@ -15,6 +15,8 @@ const operationTimeoutMs = 180_000;
 export interface EngineStackOptions {
   /** Source path of the program, relative to the repo root (e.g. "test/programs/smoke/index.ts"). */
   program: string;
+  /** A compiled program to use instead of `program`'s output in dist/ (e.g. a README sample). */
+  compiledProgram?: string;
   projectName: string;
   stackName?: string;
   config?: Record<string, { value: string; secret?: boolean }>;
@@ -26,6 +28,12 @@ export interface OperationOptions {
   refresh?: boolean;
   /** Show the engine's output live on this process's stderr. */
   stream?: boolean;
+  /** preview/up `--diff`: list each resource's changed properties, replacement reasons included. */
+  diff?: boolean;
+  /** false: no `pulumi stack export` after the operation (result.deployment stays unset). Default true. */
+  exportState?: boolean;
+  /** Verbose engine logging at this level, to stderr and flowed to plugins; the text is in `result.stderr`. */
+  logVerbosity?: number;
 }
 
 export class EngineStack {
@@ -39,7 +47,7 @@ export class EngineStack {
   static create(options: EngineStackOptions): EngineStack {
     const project = createUserProject(
       options.projectName,
-      compiledPath(options.program),
+      options.compiledProgram ?? compiledPath(options.program),
       compiledPath("test/support/stack-cli.ts"),
     );
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
@@ -105,6 +113,9 @@ export class EngineStack {
       expectNoChanges: opts.expectNoChanges,
       refresh: opts.refresh,
       stream: opts.stream,
+      diff: opts.diff,
+      skipExport: opts.exportState === false,
+      logVerbosity: opts.logVerbosity,
     };
     const stdout = await runChild(this.project.stackCli, request, binDir);
     const marker = stdout.lastIndexOf("STACK-RESULT ");

@@ -26,8 +26,12 @@ export interface StackRequest {
   refresh?: boolean;
   /** Also print the engine's output on stderr as it comes (the demo). */
   stream?: boolean;
+  /** preview/up `--diff`: list each resource's changed properties, replacement reasons included. */
+  diff?: boolean;
   /** Leave out the `pulumi stack export` after the operation (the benchmark, between measurements). */
   skipExport?: boolean;
+  /** Verbose engine logs (`--verbose N --logtostderr --logflow --debug`), collected in `StackResult.stderr`. */
+  logVerbosity?: number;
 }
 
 export interface StackResult {
@@ -43,6 +47,8 @@ export interface StackResult {
   outputs?: Record<string, { value: unknown; secret: boolean }>;
   /** `pulumi stack export` as a user runs it: secrets stay encrypted. */
   deployment?: unknown;
+  /** What the CLI wrote on stderr, when `logVerbosity` was requested (on failure it is in `error` too). */
+  stderr?: string;
   /** Wall time of the operation itself (the `pulumi` CLI run), without this process's start and the export. */
   operationMs?: number;
 }
@@ -71,7 +77,18 @@ async function run(request: StackRequest): Promise<StackResult> {
     { workDir: request.workDir, pulumiCommand, envVars: request.envVars },
   );
   await stack.setAllConfig(request.config);
-  const common = { onOutput, onEvent, color: "never" as const };
+  const stderr: string[] = [];
+  const verbose =
+    request.logVerbosity === undefined
+      ? {}
+      : {
+          logVerbosity: request.logVerbosity,
+          logToStdErr: true,
+          logFlow: true,
+          debug: true,
+          onError: (text: string) => stderr.push(text),
+        };
+  const common = { onOutput, onEvent, color: "never" as const, ...verbose };
   const result: StackResult = { ok: true, output: "", steps, changedProperties };
   const started = performance.now();
   switch (request.operation) {
@@ -85,7 +102,12 @@ async function run(request: StackRequest): Promise<StackResult> {
       break;
     }
     case "up": {
-      const up = await stack.up({ ...common, expectNoChanges: request.expectNoChanges, refresh: request.refresh });
+      const up = await stack.up({
+        ...common,
+        expectNoChanges: request.expectNoChanges,
+        refresh: request.refresh,
+        diff: request.diff,
+      });
       result.changeSummary = up.summary.resourceChanges;
       result.outputs = up.outputs;
       break;
@@ -105,6 +127,7 @@ async function run(request: StackRequest): Promise<StackResult> {
   }
   result.operationMs = performance.now() - started;
   result.output = output.join("");
+  if (request.logVerbosity !== undefined) result.stderr = stderr.join("");
   if (request.skipExport) return result;
   // Not stack.exportStack(): that passes --show-secrets.
   const exported = await promisify(execFile)(pulumiCommand.command, ["stack", "export", "--stack", request.stackName], {

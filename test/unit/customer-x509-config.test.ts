@@ -55,6 +55,13 @@ describe("CA bundle validation", () => {
     expect(failures.every((f) => f.property !== "cas")).toBe(true);
   });
 
+  it("never names the cas field itself for text the engine would echo, such as a key body without PEM lines", () => {
+    const keyBody = leaf.privateKeyPem.split("\n").slice(1, -2).join("\n");
+    const { failures } = parseCaBundle(keyBody, now);
+    expect(failures.map((f) => f.property)).toEqual(["cas[text]", "cas[text]"]);
+    expect(JSON.stringify(failures)).not.toContain(keyBody.split("\n")[0]);
+  });
+
   it("reports every problem at once", () => {
     const { failures } = checkCustomerX509Inputs(
       { projectId: "x", cas: expired.certificatePem + leaf.certificatePem, expiryWarningDays: -1 },

@@ -45,6 +45,8 @@ describe("ManagedX509Certificate check", () => {
     [{ username: " app" }, "username", /white space/],
     [{ username: "a\u0000b" }, "username", /control characters/],
     [{ username: "x".repeat(1025) }, "username", /at most 1024/],
+    [{ username: ".." }, "username", /no Atlas API path can name/],
+    [{ username: "." }, "username", /no Atlas API path can name/],
     [{ monthsUntilExpiration: 0 }, "monthsUntilExpiration", /from 1 to 24 \(got 0\)/],
     [{ monthsUntilExpiration: 25 }, "monthsUntilExpiration", /from 1 to 24 \(got 25\)/],
     [{ monthsUntilExpiration: 2.5 }, "monthsUntilExpiration", /whole number/],

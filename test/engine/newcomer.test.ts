@@ -1,0 +1,172 @@
+// What a newcomer runs first: `npm run demo`, the two examples, and the README's code, all through the real
+// Pulumi CLI against the emulator.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import ts from "typescript";
+import { startEmulator, type Emulator } from "../emulator";
+import { EngineStack, repoRoot } from "../support/engine";
+import { resourcesOfType } from "../support/state";
+
+const run = promisify(execFile);
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    seedUsers: [
+      { username: "orders-api", x509Type: "MANAGED" },
+      { username: "billing-worker", x509Type: "MANAGED" },
+      { username: "app-service", x509Type: "MANAGED" },
+    ],
+  });
+});
+afterAll(() => emulator.close());
+
+function atlasConfig() {
+  return {
+    "mongodbatlas:baseUrl": { value: emulator.baseUrl },
+    "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
+    "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+  };
+}
+
+describe("npm run demo", () => {
+  it("runs every step against the bundled emulator and ends with a clean state", async () => {
+    const { stdout } = await run(process.execPath, [path.join(repoRoot, "dist", "scripts", "demo.js")], {
+      cwd: repoRoot,
+      timeout: 300_000,
+      maxBuffer: 32 * 1024 * 1024,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
+    const headings = stdout.split("\n").filter((line) => line.includes("==> "));
+    expect(headings.map((h) => h.replace(/\x1b\[[0-9;]*m/g, "").replace(/^==> /, "").split(":")[0])).toEqual([
+      "Pulumi CLI",
+      "Starting the Atlas emulator on loopback",
+      "Setting the emulator's clock 80 days back",
+      "pulumi preview",
+      "pulumi up",
+      "Back to today",
+      "pulumi preview",
+      "pulumi up",
+      "pulumi preview --expect-no-changes",
+      "Out of band",
+      "pulumi refresh",
+      "pulumi up",
+      "pulumi refresh --expect-no-changes",
+      "pulumi destroy",
+      "Done",
+    ]);
+    expect(stdout).toContain("Done: the backend holds no API key and no private key in plain text");
+  }, 320_000);
+});
+
+describe("examples", () => {
+  it("managed-certs issues a certificate per service and exports what an application needs", async () => {
+    const stack = EngineStack.create({
+      program: "examples/managed-certs/index.ts",
+      projectName: "atlas-managed-certs",
+      config: { projectId: { value: emulator.projectId }, ...atlasConfig() },
+    });
+    try {
+      const up = await stack.up();
+      expect(up.error).toBeUndefined();
+      const value = up.outputs?.clients.value as Record<string, { certificateKeyPem: string; connectionString: string }>;
+      expect(Object.keys(value).sort()).toEqual(["billing-worker", "orders-api"]);
+      expect(value["orders-api"].certificateKeyPem).toMatch(/BEGIN CERTIFICATE[\s\S]+BEGIN PRIVATE KEY/);
+      expect(value["orders-api"].connectionString).toContain("authMechanism=MONGODB-X509");
+      expect(resourcesOfType(up.deployment, "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate")).toHaveLength(2);
+      // In the stack's own outputs the key stays encrypted, nested as it is.
+      const [stackResource] = resourcesOfType(up.deployment, "pulumi:pulumi:Stack");
+      const exported = stackResource.outputs.clients as Record<string, { certificateKeyPem: unknown }>;
+      expect(exported["orders-api"].certificateKeyPem).toHaveProperty("ciphertext");
+      expect((await stack.destroy()).error).toBeUndefined();
+    } finally {
+      stack.dispose();
+    }
+  });
+
+  it("customer-pki uploads the shipped CA bundle and reports its certificates", async () => {
+    const projectId = await emulator.control.createProject();
+    const stack = EngineStack.create({
+      program: "examples/customer-pki/index.ts",
+      projectName: "atlas-customer-pki",
+      config: {
+        projectId: { value: projectId },
+        caBundlePath: { value: path.join(repoRoot, "examples", "customer-pki", "corp-ca.pem") },
+        ...atlasConfig(),
+      },
+    });
+    try {
+      const up = await stack.up();
+      expect(up.error).toBeUndefined();
+      expect(up.outputs?.trustedCas.value).toEqual([
+        expect.stringMatching(/^CN=Example Corp Root CA,O=Example Corp \(until 2046-/),
+        expect.stringMatching(/^CN=Example Corp Issuing CA,O=Example Corp \(until 2046-/),
+      ]);
+      expect((await emulator.control.userSecurity(projectId)).customerX509?.cas).toContain("BEGIN CERTIFICATE");
+      expect((await stack.destroy()).error).toBeUndefined();
+      expect((await emulator.control.userSecurity(projectId)).customerX509?.cas ?? "").toBe("");
+    } finally {
+      stack.dispose();
+    }
+  });
+});
+
+describe("README", () => {
+  const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+  const samples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const scratch = path.join(repoRoot, ".work", "readme");
+
+  it("has TypeScript samples that compile under strict settings", () => {
+    expect(samples.length).toBeGreaterThan(0);
+    fs.mkdirSync(scratch, { recursive: true });
+    const files = samples.map((sample, i) => {
+      const file = path.join(scratch, `sample-${i}.ts`);
+      fs.writeFileSync(file, sample);
+      return file;
+    });
+    const program = ts.createProgram(files, {
+      strict: true,
+      noEmit: true,
+      module: ts.ModuleKind.Node16,
+      moduleResolution: ts.ModuleResolutionKind.Node16,
+      target: ts.ScriptTarget.ES2023,
+      types: ["node"],
+      skipLibCheck: true,
+      paths: { "pulumi-atlas-x509": [path.join(repoRoot, "provider", "index.ts")] },
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    expect(diagnostics).toEqual([]);
+  });
+
+  it("has a usage sample that runs as written", async () => {
+    fs.mkdirSync(scratch, { recursive: true });
+    const compiled = path.join(scratch, "usage.js");
+    const { outputText } = ts.transpileModule(samples[0], {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023, esModuleInterop: true },
+    });
+    fs.writeFileSync(compiled, outputText);
+    const pkiProject = await emulator.control.createProject();
+    const stack = EngineStack.create({
+      program: "README.md",
+      compiledProgram: compiled,
+      projectName: "readme-usage",
+      config: { projectId: { value: emulator.projectId }, pkiProjectId: { value: pkiProject }, ...atlasConfig() },
+    });
+    try {
+      // The sample reads its CA bundle from the project directory, as a user's program would.
+      const bundle = fs.readFileSync(path.join(repoRoot, "examples", "customer-pki", "corp-ca.pem"), "utf8");
+      fs.writeFileSync(path.join(stack.workDir, "corp-root-and-intermediate.pem"), bundle);
+      const up = await stack.up();
+      expect(up.error).toBeUndefined();
+      expect(up.outputs?.appCertificateKeyPem.secret).toBe(true);
+      expect(String(up.outputs?.appCertificateExpires.value)).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(String(up.outputs?.trustedUntil.value)).toMatch(/^2046-/);
+      expect((await stack.destroy()).error).toBeUndefined();
+    } finally {
+      stack.dispose();
+    }
+  });
+});
