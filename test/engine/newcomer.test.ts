@@ -41,7 +41,15 @@ describe("npm run demo", () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     });
     const headings = stdout.split("\n").filter((line) => line.includes("==> "));
-    expect(headings.map((h) => h.replace(/\x1b\[[0-9;]*m/g, "").replace(/^==> /, "").split(":")[0])).toEqual([
+    expect(
+      headings.map(
+        (h) =>
+          h
+            .replace(/\x1b\[[0-9;]*m/g, "")
+            .replace(/^==> /, "")
+            .split(":")[0],
+      ),
+    ).toEqual([
       "Pulumi CLI",
       "Starting the Atlas emulator on loopback",
       "Setting the emulator's clock 80 days back",
@@ -72,7 +80,10 @@ describe("examples", () => {
     try {
       const up = await stack.up();
       expect(up.error).toBeUndefined();
-      const value = up.outputs?.clients.value as Record<string, { certificateKeyPem: string; connectionString: string }>;
+      const value = up.outputs?.clients.value as Record<
+        string,
+        { certificateKeyPem: string; connectionString: string }
+      >;
       expect(Object.keys(value).sort()).toEqual(["billing-worker", "orders-api"]);
       expect(value["orders-api"].certificateKeyPem).toMatch(/BEGIN CERTIFICATE[\s\S]+BEGIN PRIVATE KEY/);
       expect(value["orders-api"].connectionString).toContain("authMechanism=MONGODB-X509");
@@ -137,7 +148,9 @@ describe("README", () => {
       skipLibCheck: true,
       paths: { "pulumi-atlas-x509": [path.join(repoRoot, "provider", "index.ts")] },
     });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diagnostics).toEqual([]);
   });
 
