@@ -36,14 +36,8 @@ export interface CustomerX509ConfigInputs {
   expiryWarningDays: number;
 }
 
-export interface CaCertificateSummary {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  notBefore: string;
-  notAfter: string;
-  sha256Fingerprint: string;
-}
+/** One CA of the bundle: subject, issuer, serialNumber, notBefore, notAfter, sha256Fingerprint. */
+export type CaCertificateSummary = Omit<CertificateInfo, "isCertificateAuthority">;
 
 export interface CustomerX509ConfigOutputs extends CustomerX509ConfigInputs {
   /** The bundle exactly as Atlas stores it. */

@@ -66,7 +66,7 @@ describe("npm run demo", () => {
       "pulumi destroy",
       "Done",
     ]);
-    expect(stdout).toContain("Done: the backend holds no API key and no private key in plain text");
+    expect(stdout).toContain("Done: neither pulumi stack export nor the backend's files hold the API key");
   }, 320_000);
 });
 
