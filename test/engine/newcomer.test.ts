@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../emulator";
 import { EngineStack, repoRoot } from "../support/engine";
