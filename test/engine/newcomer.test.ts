@@ -41,15 +41,7 @@ describe("npm run demo", () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
     });
     const headings = stdout.split("\n").filter((line) => line.includes("==> "));
-    expect(
-      headings.map(
-        (h) =>
-          h
-            .replace(/\x1b\[[0-9;]*m/g, "")
-            .replace(/^==> /, "")
-            .split(":")[0],
-      ),
-    ).toEqual([
+    expect(headings.map((h) => stripVTControlCharacters(h).replace(/^==> /, "").split(":")[0])).toEqual([
       "Pulumi CLI",
       "Starting the Atlas emulator on loopback",
       "Setting the emulator's clock 80 days back",
