@@ -12,6 +12,8 @@ export interface ProviderSettings {
   baseUrl: string;
   apiVersion: AtlasApiVersion;
   credentials: AtlasCredentials;
+  /** Time allowed for one attempt of one request (token requests included), in milliseconds. */
+  requestTimeoutMs: number;
 }
 
 /** What configure() hands over: pulumi.dynamic.Config, or any map of namespaced keys. */
@@ -36,7 +38,11 @@ const sources = {
   baseUrl: ["mongodbatlas:baseUrl", "MONGODB_ATLAS_BASE_URL"],
   isMongodbgovCloud: ["mongodbatlas:isMongodbgovCloud", "MONGODB_ATLAS_IS_MONGODBGOV_CLOUD"],
   apiVersion: ["atlas-x509:apiVersion", "ATLAS_X509_API_VERSION"],
+  requestTimeoutSeconds: ["atlas-x509:requestTimeoutSeconds", "ATLAS_X509_REQUEST_TIMEOUT_SECONDS"],
 } as const;
+
+export const defaultRequestTimeoutSeconds = 30;
+const maxRequestTimeoutSeconds = 600;
 
 type SettingName = keyof typeof sources;
 
@@ -67,17 +73,25 @@ export function resolveSettings(config: ConfigSource | undefined, env: NodeJS.Pr
 
   const baseUrl = resolveBaseUrl(lookup("baseUrl"), lookup("isMongodbgovCloud"), problems);
   const apiVersion = resolveApiVersion(lookup("apiVersion"), problems);
+  const requestTimeoutSeconds = resolveRequestTimeout(lookup("requestTimeoutSeconds"), problems);
   const credentials = resolveCredentials(
     { publicKey: lookup("publicKey"), privateKey: lookup("privateKey") },
     { clientId: lookup("clientId"), clientSecret: lookup("clientSecret") },
     problems,
   );
-  if (problems.length > 0 || !baseUrl || !apiVersion || !credentials) return { problems };
-  return { settings: { baseUrl, apiVersion, credentials }, problems };
+  if (problems.length > 0 || !baseUrl || !apiVersion || !credentials || !requestTimeoutSeconds) return { problems };
+  return { settings: { baseUrl, apiVersion, credentials, requestTimeoutMs: requestTimeoutSeconds * 1000 }, problems };
 }
 
 function resolveBaseUrl(raw: string | undefined, gov: string | undefined, problems: SettingsProblem[]) {
-  if (raw === undefined) return gov === "true" ? GOVERNMENT_BASE_URL : DEFAULT_BASE_URL;
+  // Strictly true or false: a "TRUE" or "yes" read as false would send the credentials to the commercial cloud.
+  const government =
+    gov === undefined ? false : /^(true|1)$/i.test(gov) ? true : /^(false|0)$/i.test(gov) ? false : undefined;
+  if (government === undefined) {
+    problems.push({ key: sources.isMongodbgovCloud[0], reason: "must be true or false" });
+    return undefined;
+  }
+  if (raw === undefined) return government ? GOVERNMENT_BASE_URL : DEFAULT_BASE_URL;
   const key = sources.baseUrl[0];
   let url: URL;
   try {
@@ -111,6 +125,17 @@ function resolveApiVersion(raw: string | undefined, problems: SettingsProblem[])
   problems.push({
     key: sources.apiVersion[0],
     reason: `must be one of ${supportedApiVersions.join(", ")} (got ${JSON.stringify(raw.slice(0, 20))})`,
+  });
+  return undefined;
+}
+
+function resolveRequestTimeout(raw: string | undefined, problems: SettingsProblem[]) {
+  if (raw === undefined) return defaultRequestTimeoutSeconds;
+  const seconds = /^\d{1,6}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+  if (seconds >= 1 && seconds <= maxRequestTimeoutSeconds) return seconds;
+  problems.push({
+    key: sources.requestTimeoutSeconds[0],
+    reason: `must be a whole number of seconds from 1 to ${maxRequestTimeoutSeconds} (got ${JSON.stringify(raw.slice(0, 20))})`,
   });
   return undefined;
 }

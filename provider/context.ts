@@ -51,6 +51,13 @@ export function createAtlasClient(settings: ProviderSettings): AtlasClient {
   const auth =
     credentials.kind === "digest"
       ? digestAuth(credentials.publicKey, credentials.privateKey)
-      : serviceAccountAuth(credentials.clientId, credentials.clientSecret, settings.baseUrl);
-  return new AtlasClient({ baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, auth });
+      : serviceAccountAuth(credentials.clientId, credentials.clientSecret, settings.baseUrl, {
+          timeoutMs: settings.requestTimeoutMs,
+        });
+  return new AtlasClient({
+    baseUrl: settings.baseUrl,
+    apiVersion: settings.apiVersion,
+    auth,
+    timeoutMs: settings.requestTimeoutMs,
+  });
 }

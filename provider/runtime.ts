@@ -17,8 +17,43 @@ export function createProvider(kind: ProviderKind, config: ConfigSource | undefi
   const { context } = shared;
   switch (kind) {
     case "ManagedX509Certificate":
-      return new ManagedX509CertificateProvider(context);
+      return withPlainErrors(new ManagedX509CertificateProvider(context));
     case "CustomerX509Config":
-      return new CustomerX509ConfigProvider(context);
+      return withPlainErrors(new CustomerX509ConfigProvider(context));
   }
+}
+
+/** Errors that mean a bug in this package: they keep their stack trace. */
+const bugs = [TypeError, ReferenceError, RangeError, SyntaxError];
+
+/**
+ * The dynamic-provider plugin prints `${error}: ${error.stack}` for a failed check, diff, read or delete (not for
+ * create and update), so a refresh that meets an Atlas error would show a stack trace. The errors this package
+ * raises on purpose (Atlas errors with request, status, errorCode and hint; configuration problems) are complete
+ * in their message: they reach the plugin as that message after the package name. Bugs keep their stack.
+ */
+export function withPlainErrors(provider: pulumi.dynamic.ResourceProvider): pulumi.dynamic.ResourceProvider {
+  const plain =
+    <A extends unknown[], R>(method: ((...args: A) => Promise<R>) | undefined) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await method!.apply(provider, args);
+      } catch (error) {
+        if (!(error instanceof Error) || bugs.some((type) => error instanceof type)) throw error;
+        const reported = new Error(error.message, { cause: error });
+        Object.defineProperties(reported, {
+          stack: { value: error.message },
+          toString: { value: () => "pulumi-atlas-x509" },
+        });
+        throw reported;
+      }
+    };
+  return {
+    check: plain(provider.check),
+    diff: plain(provider.diff),
+    create: (inputs) => provider.create(inputs),
+    read: plain(provider.read),
+    update: (id, olds, news) => provider.update!(id, olds, news),
+    delete: plain(provider.delete),
+  };
 }

@@ -259,7 +259,8 @@ export class AtlasClient {
     try {
       return parseJson(response.text);
     } catch {
-      throw this.#unexpected(request, response, "it is not valid JSON");
+      const hint = request.safety === "idempotent" ? GARBLED_RESPONSE_HINT : undefined;
+      throw this.#unexpected(request, response, "it is not valid JSON", hint);
     }
   }
 
@@ -277,6 +278,11 @@ export class AtlasClient {
     });
   }
 }
+
+/** A 2xx whose body cannot be read: cut off or garbled on its way. Only said of requests that are safe to repeat. */
+const GARBLED_RESPONSE_HINT =
+  "the response arrived cut off or garbled (a proxy or a dropped connection?); this request is safe to repeat, " +
+  "so run the operation again.";
 
 function certsPath(groupId: string, username: string): string {
   return `/groups/${pathSegment("groupId", groupId)}/databaseUsers/${pathSegment("username", username)}/certs`;

@@ -10,6 +10,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Upper bound applied to a server's Retry-After. Default 60000. */
   maxRetryAfterMs: number;
+  /**
+   * 429s are retried apart from maxRetries, for as long as the waits they ask for add up to at most this (per
+   * request): Atlas did not process the request and says when to come back. Default 120000.
+   */
+  maxRateLimitWaitMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
@@ -17,6 +22,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = {
   baseDelayMs: 500,
   maxDelayMs: 30_000,
   maxRetryAfterMs: 60_000,
+  maxRateLimitWaitMs: 120_000,
 };
 
 export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryPolicy {

@@ -3,6 +3,9 @@
 //
 //   failure                      idempotent   nonIdempotent   issuesSecret (POST .../certs)
 //   429                          retry        retry           retry (Atlas did not process it)
+//                                (429s do not count against maxRetries: they are retried while the waits they ask
+//                                for add up to at most maxRateLimitWaitMs, and 100 times at most, so parallel
+//                                creates ride out a throttle)
 //   5xx                          retry        retry           fail: a certificate may exist, its key is lost
 //   network error / timeout      retry        fail            fail: a certificate may exist, its key is lost
 //   other 4xx                    fail         fail            fail
@@ -64,6 +67,9 @@ const API = {
   "v1.0": { prefix: "/api/atlas/v1.0", mediaType: "application/json" },
 } as const;
 
+/** 429s answered with `Retry-After: 0` cost no wait: this bounds them too. */
+const MAX_RATE_LIMITED_RETRIES = 100;
+
 const OUTCOME_UNKNOWN_HINT =
   "the request may have been carried out anyway; check the resource's current state before creating it again.";
 
@@ -105,6 +111,9 @@ export class Transport {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const label = `${request.method} ${path}${query}`;
 
+    let retries = 0; // after failures other than 429, up to retry.maxRetries
+    let rateLimitedRetries = 0;
+    let rateLimitWaitMs = 0; // waited on 429s, up to retry.maxRateLimitWaitMs
     for (let attempt = 1; ; attempt++) {
       let failure: Failure;
       try {
@@ -127,11 +136,24 @@ export class Transport {
           `atlas ${label} -> ${failure.authError ? "auth step failed" : failure.kind} (attempt ${attempt})`,
         );
       }
-      if (attempt > retry.maxRetries || !isRetryable(failure, request.safety)) {
+      const rateLimited = failure.kind === "http" && failure.status === 429 && !failure.authError;
+      const delay = Math.round(
+        retryDelayMs(rateLimited ? rateLimitedRetries + 1 : retries + 1, retry, failure.retryAfterMs),
+      );
+      const withinBudget = rateLimited
+        ? rateLimitWaitMs + delay <= retry.maxRateLimitWaitMs && rateLimitedRetries < MAX_RATE_LIMITED_RETRIES
+        : retries < retry.maxRetries;
+      if (!withinBudget || !isRetryable(failure, request.safety)) {
         throw this.#toError(request, path, failure, attempt);
       }
-      const delay = Math.round(retryDelayMs(attempt, retry, failure.retryAfterMs));
-      logger?.debug(`atlas ${label} retry ${attempt} of ${retry.maxRetries} in ${delay} ms`);
+      if (rateLimited) {
+        rateLimitedRetries++;
+        rateLimitWaitMs += delay;
+        logger?.debug(`atlas ${label} rate-limited, retry in ${delay} ms (${rateLimitWaitMs} ms waited on 429s)`);
+      } else {
+        retries++;
+        logger?.debug(`atlas ${label} retry ${retries} of ${retry.maxRetries} in ${delay} ms`);
+      }
       await this.#options.sleep(delay);
     }
   }

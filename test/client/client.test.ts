@@ -180,6 +180,7 @@ describe("bodies", () => {
     const err = await failure(client.getUserSecurity(GROUP));
     expect(err).toMatchObject({ kind: "http", status: 200, method: "GET" });
     expect(err.message).toContain("unexpected response: it is not valid JSON");
+    expect(err.hint).toMatch(/cut off or garbled .*safe to repeat/);
     expect(calls).toHaveLength(1);
   });
 });
@@ -267,6 +268,32 @@ describe("retries", () => {
     ]);
     await client.getUserSecurity(GROUP);
     expect(delays).toEqual([7000, 60_000]);
+  });
+
+  it("retries 429s beyond maxRetries while the Retry-After waits fit the rate-limit budget", async () => {
+    const rateLimited = atlasError(429, "RATE_LIMITED", "slow down", { "retry-after": "2" });
+    const { client, calls, delays, logs } = setup([...Array.from({ length: 8 }, () => rateLimited), json(201, PEM)], {
+      retry: { maxRetries: 1, maxRateLimitWaitMs: 16_000 },
+    });
+    await expect(client.createUserCert(GROUP, "app", 3)).resolves.toBe(PEM);
+    expect(calls).toHaveLength(9);
+    expect(delays).toEqual(Array.from({ length: 8 }, () => 2000));
+    expect(logs).toContainEqual(expect.stringMatching(/rate-limited, retry in 2000 ms \(16000 ms waited on 429s\)$/));
+
+    const { client: impatient, calls: tried } = setup([...Array.from({ length: 9 }, () => rateLimited)], {
+      retry: { maxRetries: 1, maxRateLimitWaitMs: 16_000 },
+    });
+    const err = await failure(impatient.createUserCert(GROUP, "app", 3));
+    expect(tried).toHaveLength(9);
+    expect(err).toMatchObject({ status: 429, attempts: 9, outcomeUnknown: false });
+    expect(err.hint).toMatch(/retries ran out/);
+  });
+
+  it("gives up on endless 429s that ask for no wait at all", async () => {
+    const { client, calls } = setup([atlasError(429, "RATE_LIMITED", "x", { "retry-after": "0" })]);
+    const err = await failure(client.getUserSecurity(GROUP));
+    expect(calls).toHaveLength(101);
+    expect(err).toMatchObject({ status: 429, attempts: 101 });
   });
 
   it("gives up after maxRetries and says how often it tried", async () => {

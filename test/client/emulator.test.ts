@@ -294,7 +294,7 @@ describe("errors users hit", () => {
 
   it("429 RATE_LIMITED once retries run out", async () => {
     await emulator.control.setRateLimit({ capacity: 2, refillPerSecond: 0 });
-    const atlas = client({ retry: { maxRetries: 0 } });
+    const atlas = client({ retry: { maxRetries: 0, maxRateLimitWaitMs: 0 } });
     await atlas.getUserSecurity(project); // the digest challenge is free; this takes one token
     await atlas.getUserSecurity(project);
     const err = await failure(atlas.getUserSecurity(project));

@@ -10,7 +10,13 @@ describe("retry policy", () => {
   const policy = resolveRetryPolicy();
 
   it("defaults to 5 retries, 500 ms base, 30 s ceiling and a 60 s Retry-After cap", () => {
-    expect(policy).toEqual({ maxRetries: 5, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 });
+    expect(policy).toEqual({
+      maxRetries: 5,
+      baseDelayMs: 500,
+      maxDelayMs: 30_000,
+      maxRetryAfterMs: 60_000,
+      maxRateLimitWaitMs: 120_000,
+    });
     expect(resolveRetryPolicy({ maxRetries: 0, baseDelayMs: 1 })).toEqual({
       ...DEFAULT_RETRY_POLICY,
       maxRetries: 0,

@@ -34,6 +34,8 @@ export interface OperationOptions {
   exportState?: boolean;
   /** Verbose engine logging at this level, to stderr and flowed to plugins; the text is in `result.stderr`. */
   logVerbosity?: number;
+  /** `up --continue-on-error`: every resource is attempted, whatever fails. */
+  continueOnError?: boolean;
 }
 
 export class EngineStack {
@@ -93,6 +95,14 @@ export class EngineStack {
     fs.rmSync(this.project.root, { recursive: true, force: true });
   }
 
+  /** dispose() in the background: removing a project's node_modules takes seconds, which can overlap other work. */
+  async disposeAsync(): Promise<void> {
+    await Promise.all([
+      fs.promises.rm(this.backendDir, { recursive: true, force: true }),
+      fs.promises.rm(this.project.root, { recursive: true, force: true }),
+    ]);
+  }
+
   async run(operation: StackOperation, opts: OperationOptions = {}): Promise<StackResult> {
     const binDir = pulumiBinDir();
     const request: StackRequest = {
@@ -116,6 +126,7 @@ export class EngineStack {
       diff: opts.diff,
       skipExport: opts.exportState === false,
       logVerbosity: opts.logVerbosity,
+      continueOnError: opts.continueOnError,
     };
     const stdout = await runChild(this.project.stackCli, request, binDir);
     const marker = stdout.lastIndexOf("STACK-RESULT ");

@@ -30,8 +30,10 @@ export interface StackRequest {
   diff?: boolean;
   /** Leave out the `pulumi stack export` after the operation (the benchmark, between measurements). */
   skipExport?: boolean;
-  /** Verbose engine logs (`--verbose N --logtostderr --logflow --debug`), collected in `StackResult.stderr`. */
+  /** Verbose engine logs (`--verbose N --logtostderr --logflow`), collected in `StackResult.stderr`. */
   logVerbosity?: number;
+  /** `up --continue-on-error`: a failed resource does not stop the others. */
+  continueOnError?: boolean;
 }
 
 export interface StackResult {
@@ -85,7 +87,6 @@ async function run(request: StackRequest): Promise<StackResult> {
           logVerbosity: request.logVerbosity,
           logToStdErr: true,
           logFlow: true,
-          debug: true,
           onError: (text: string) => stderr.push(text),
         };
   const common = { onOutput, onEvent, color: "never" as const, ...verbose };
@@ -106,6 +107,7 @@ async function run(request: StackRequest): Promise<StackResult> {
         ...common,
         expectNoChanges: request.expectNoChanges,
         refresh: request.refresh,
+        continueOnError: request.continueOnError,
         diff: request.diff,
       });
       result.changeSummary = up.summary.resourceChanges;

@@ -19,6 +19,7 @@ describe("provider settings", () => {
       baseUrl: defaultBaseUrl,
       apiVersion: "v2",
       credentials: { kind: "digest", publicKey, privateKey },
+      requestTimeoutMs: 30_000,
     });
   });
 
@@ -119,6 +120,30 @@ describe("provider settings", () => {
     expect(resolveSettings(config({ ...keys, "atlas-x509:apiVersion": "v1.0" }), {}).settings?.apiVersion).toBe("v1.0");
     const { problems } = resolveSettings(config({ ...keys, "atlas-x509:apiVersion": "v3" }), {});
     expect(problems).toEqual([{ key: "atlas-x509:apiVersion", reason: expect.stringContaining("v2, v1.0") }]);
+  });
+
+  it("reads the request timeout in whole seconds, and rejects anything else", () => {
+    const keys = { "mongodbatlas:publicKey": publicKey, "mongodbatlas:privateKey": privateKey };
+    expect(
+      resolveSettings(config({ ...keys, "atlas-x509:requestTimeoutSeconds": "5" }), {}).settings?.requestTimeoutMs,
+    ).toBe(5000);
+    expect(resolveSettings(config(keys), { ATLAS_X509_REQUEST_TIMEOUT_SECONDS: "7" }).settings?.requestTimeoutMs).toBe(
+      7000,
+    );
+    for (const bad of ["0", "-1", "2.5", "ten", "601", "1e3"]) {
+      const { problems } = resolveSettings(config({ ...keys, "atlas-x509:requestTimeoutSeconds": bad }), {});
+      expect(problems).toEqual([
+        { key: "atlas-x509:requestTimeoutSeconds", reason: expect.stringContaining("from 1 to 600") },
+      ]);
+    }
+  });
+
+  it("reads the Atlas for Government switch strictly: TRUE is true, yes is an error", () => {
+    const keys = { "mongodbatlas:publicKey": publicKey, "mongodbatlas:privateKey": privateKey };
+    const gov = (value: string) => resolveSettings(config({ ...keys, "mongodbatlas:isMongodbgovCloud": value }), {});
+    expect(gov("TRUE").settings?.baseUrl).toBe(governmentBaseUrl);
+    expect(gov("false").settings?.baseUrl).toBe(defaultBaseUrl);
+    expect(gov("yes").problems).toEqual([{ key: "mongodbatlas:isMongodbgovCloud", reason: "must be true or false" }]);
   });
 
   it("reports every problem at once", () => {
