@@ -12,6 +12,9 @@ import type { EmulatorState, Project, StoredCertificate } from "./state";
 
 export class CertificateIssuer {
   private sharedKeys?: Promise<RsaKeyPair>;
+  /** Pre-generated key pairs handed out in turn by issueWithNewKey (EmulatorOptions.keyPool). */
+  private keyPool: RsaKeyPair[] = [];
+  private nextPooledKey = 0;
 
   constructor(
     private readonly state: EmulatorState,
@@ -19,14 +22,26 @@ export class CertificateIssuer {
     private readonly keyBits: number,
   ) {}
 
+  /** Generates `size` key pairs that issueWithNewKey then hands out in turn (0: a fresh key pair per POST). */
+  async fillKeyPool(size: number): Promise<void> {
+    this.keyPool = await Promise.all(Array.from({ length: size }, () => generateRsaKeyPair(this.keyBits)));
+    this.nextPooledKey = 0;
+  }
+
   /** The POST certs body: the certificate PEM followed by its PKCS#8 private key PEM. */
   async issueWithNewKey(project: Project, username: string, months: number): Promise<string> {
     const [authority, keys] = await Promise.all([
       project.certificateAuthority(this.clock),
-      generateRsaKeyPair(this.keyBits),
+      this.keyForNewCertificate(),
     ]);
     const { certificatePem } = this.issue(project, authority, username, keys, months);
     return certificatePem + privateKeyPem(keys);
+  }
+
+  private keyForNewCertificate(): Promise<RsaKeyPair> {
+    if (this.keyPool.length === 0) return generateRsaKeyPair(this.keyBits);
+    const keys = this.keyPool[this.nextPooledKey++ % this.keyPool.length];
+    return Promise.resolve(keys);
   }
 
   /** Real, CA-signed certificates that all share one key pair; that private key is never handed out. */

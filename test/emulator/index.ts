@@ -39,6 +39,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   for (const { username, x509Type } of options.seedUsers ?? []) seeded.putUser(makeSeedUser(username, x509Type));
 
   const issuer = new CertificateIssuer(state, clock, options.keyBits ?? 2048);
+  await issuer.fillKeyPool(options.keyPool ?? 0);
   const faults = new FaultInjector();
   const rateLimiter = new RateLimiter();
   const requestLog = new RequestLog();

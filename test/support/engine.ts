@@ -160,11 +160,13 @@ function childEnv(binDir: string): NodeJS.ProcessEnv {
 
 function runChild(script: string, request: StackRequest, binDir: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, JSON.stringify(request)], {
+    // The request goes on stdin: it holds secret config, and a command line is readable by any process.
+    const child = spawn(process.execPath, [script], {
       cwd: request.workDir,
       env: childEnv(binDir),
-      stdio: ["ignore", "pipe", request.stream ? "inherit" : "pipe"],
+      stdio: ["pipe", "pipe", request.stream ? "inherit" : "pipe"],
     });
+    child.stdin?.end(JSON.stringify(request));
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout?.on("data", (chunk: Buffer) => stdout.push(chunk));

@@ -2,7 +2,8 @@
 // process of its own, the way a user's `pulumi up` runs: the program loads this package by its name, the
 // engine serializes the dynamic providers and starts the real dynamic-provider plugin.
 //
-// Usage: node dist/test/support/stack-cli.js '<StackRequest as JSON>'
+// Usage: node stack-cli.js < request.json   (a StackRequest on stdin: it holds secret config, kept off the
+// command line, which any process on the machine can read)
 // Prints one line `STACK-RESULT <StackResult as JSON>` on stdout, after the engine's own output.
 import { execFile } from "node:child_process";
 import * as path from "node:path";
@@ -151,17 +152,24 @@ function changedOutputs(
   return [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key])).sort();
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 if (require.main === module) {
-  const request = JSON.parse(process.argv[2] ?? "{}") as StackRequest;
-  run(request).then(
-    (result) => {
-      process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
-    },
-    (err: unknown) => {
-      // Automation API errors carry the engine's stdout/stderr; that is what a user would have seen.
-      const message = err instanceof Error ? err.message : String(err);
-      const result: StackResult = { ok: false, error: message, output: "", steps: {}, changedProperties: {} };
-      process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
-    },
-  );
+  readStdin()
+    .then((text) => run(JSON.parse(text) as StackRequest))
+    .then(
+      (result) => {
+        process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
+      },
+      (err: unknown) => {
+        // Automation API errors carry the engine's stdout/stderr; that is what a user would have seen.
+        const message = err instanceof Error ? err.message : String(err);
+        const result: StackResult = { ok: false, error: message, output: "", steps: {}, changedProperties: {} };
+        process.stdout.write(`\nSTACK-RESULT ${JSON.stringify(result)}\n`);
+      },
+    );
 }
