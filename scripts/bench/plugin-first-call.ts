@@ -1,0 +1,155 @@
+// 4: time until the dynamic-provider plugin answers its first call
+
+import { execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Emulator } from "../../test/emulator";
+import { repoRoot } from "../../test/support/engine";
+import { fmtMs, heading } from "./format";
+import { kinds, label, type Kind, type Results } from "./model";
+import { pluginRuns } from "./options";
+import { median } from "./stats";
+
+export interface PluginTarget {
+  projectDir: string;
+  /** `__provider` exactly as the engine stored it. */
+  provider: string;
+  inputs: Record<string, unknown>;
+}
+
+interface Grpc {
+  credentials: { createInsecure(): unknown };
+}
+type Callback = (error: Error | null, response: unknown) => void;
+interface ProviderClient {
+  configure(request: unknown, callback: Callback): void;
+  check(request: unknown, callback: Callback): void;
+  close(): void;
+}
+interface ProtoMessage {
+  [setter: string]: (value: unknown) => void;
+}
+
+/**
+ * Starts the real dynamic-provider plugin the way the engine does (`pulumi-resource-pulumi-nodejs`, in the user's
+ * project) and talks to it over gRPC like the engine: Configure with the stack config, then Check of one resource
+ * whose `__provider` is the string from the state. The Check is the first call that loads the provider: the
+ * plugin evaluates `__provider` and calls its configure(). Returns the times from spawn.
+ */
+async function pluginFirstCall(binDir: string, target: PluginTarget, config: Record<string, string>) {
+  const load = createRequire(path.join(target.projectDir, "index.js"));
+  const grpc = load("@grpc/grpc-js") as Grpc;
+  const services = load("@pulumi/pulumi/proto/provider_grpc_pb") as {
+    ResourceProviderClient: new (address: string, credentials: unknown) => ProviderClient;
+  };
+  const messages = load("@pulumi/pulumi/proto/provider_pb") as Record<string, new () => ProtoMessage>;
+  const { Struct } = load("google-protobuf/google/protobuf/struct_pb") as {
+    Struct: { fromJavaScript(value: unknown): unknown };
+  };
+
+  const started = performance.now();
+  const plugin = spawn(path.join(binDir, "pulumi-resource-pulumi-nodejs"), ["127.0.0.1:1"], {
+    cwd: target.projectDir,
+    env: {
+      PATH: [binDir, path.join(repoRoot, "node_modules", ".bin"), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
+      HOME: process.env.HOME ?? os.tmpdir(),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: the wrapper script runs node as a child, and both must go when we are done.
+    detached: true,
+  });
+  let stderr = "";
+  plugin.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let stdout = "";
+      plugin.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = /^(\d+)\s*$/m.exec(stdout);
+        if (line) resolve(Number(line[1]));
+      });
+      plugin.on("exit", (code) => reject(new Error(`plugin exited (${code}) before listening: ${stderr}`)));
+    });
+    const booted = performance.now();
+    const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const call = (method: "configure" | "check", request: unknown) =>
+      new Promise<unknown>((resolve, reject) =>
+        client[method](request, (error, response) => (error ? reject(error) : resolve(response))),
+      );
+    const configure = new messages.ConfigureRequest();
+    configure.setArgs(Struct.fromJavaScript(config));
+    await call("configure", configure);
+    const configured = performance.now();
+    const check = () => {
+      const request = new messages.CheckRequest();
+      request.setUrn("urn:pulumi:bench::bench::pulumi-nodejs:dynamic:Resource::r0");
+      request.setOlds(Struct.fromJavaScript({}));
+      request.setNews(Struct.fromJavaScript({ ...target.inputs, __provider: target.provider }));
+      return call("check", request) as Promise<{ getFailuresList(): unknown[] }>;
+    };
+    const first = await check();
+    const answered = performance.now();
+    if (first.getFailuresList().length > 0) throw new Error(`check failed: ${JSON.stringify(first)}`);
+    await check();
+    const warm = performance.now();
+    client.close();
+    return {
+      bootMs: booted - started,
+      configureMs: configured - booted,
+      firstCallMs: answered - configured,
+      warmCallMs: warm - answered,
+      firstAnswerMs: answered - started,
+    };
+  } finally {
+    try {
+      if (plugin.pid !== undefined) process.kill(-plugin.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** In-process: ms to require a module in the user's project after @pulumi/pulumi is loaded (as it is there). */
+function requireTime(projectDir: string, moduleName: string): number {
+  const script =
+    `require("@pulumi/pulumi"); const t = performance.now(); require(${JSON.stringify(moduleName)}); ` +
+    `process.stdout.write(String(performance.now() - t));`;
+  return Number(execFileSync(process.execPath, ["-e", script], { cwd: projectDir, encoding: "utf8" }));
+}
+
+export async function pluginLoad(
+  binDir: string,
+  emulator: Emulator,
+  targets: Map<Kind, PluginTarget>,
+  results: Results,
+): Promise<void> {
+  heading(`Plugin: time until it answers its first call (${pluginRuns} runs each, interleaved)`);
+  const config = {
+    "mongodbatlas:baseUrl": emulator.baseUrl,
+    "mongodbatlas:publicKey": emulator.credentials.publicKey,
+    "mongodbatlas:privateKey": emulator.credentials.privateKey,
+  };
+  for (let run = 0; run < pluginRuns; run++) {
+    for (const kind of kinds) {
+      const t = await pluginFirstCall(binDir, targets.get(kind)!, config);
+      for (const key of Object.keys(t) as (keyof typeof t)[]) results.plugin[kind][key].push(t[key]);
+    }
+    const projectDir = targets.get("managed")!.projectDir;
+    results.moduleLoad.programImportMs.push(requireTime(projectDir, "pulumi-atlas-x509"));
+    results.moduleLoad.runtimeImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/runtime"));
+  }
+  const noop = median(results.plugin.noop.firstAnswerMs);
+  for (const kind of kinds) {
+    const p = results.plugin[kind];
+    process.stdout.write(
+      `${label[kind].padEnd(24)} boot ${fmtMs(median(p.bootMs))}, first Check ${fmtMs(median(p.firstCallMs))} ` +
+        `(warm ${median(p.warmCallMs).toFixed(1)} ms), spawn to first answer ${fmtMs(median(p.firstAnswerMs))}, ` +
+        `ratio ${(median(p.firstAnswerMs) / noop).toFixed(2)}\n`,
+    );
+  }
+  process.stdout.write(
+    `require("pulumi-atlas-x509") in the program ${median(results.moduleLoad.programImportMs).toFixed(1)} ms; ` +
+      `require("pulumi-atlas-x509/runtime") in the plugin ${median(results.moduleLoad.runtimeImportMs).toFixed(1)} ms\n`,
+  );
+}
