@@ -1,7 +1,7 @@
 // Pure unit tests of AtlasClient and its transport over a scripted fetch: headers, paths, bodies, retries.
-import { AtlasApiError } from "../../provider/atlas/errors";
 import { AtlasClient, pathSegment, type AtlasClientOptions } from "../../provider/atlas/client";
 import { atlasError, hang, json, networkError, noAuth, scriptedFetch, type Step } from "./support/fake-fetch";
+import { failure } from "./support/failure";
 
 const GROUP = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const PEM =
@@ -21,15 +21,6 @@ function setup(steps: Step[], options: Partial<AtlasClientOptions> = {}) {
     ...options,
   });
   return { client, calls: fake.calls, delays, logs };
-}
-
-async function failure(promise: Promise<unknown>): Promise<AtlasApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AtlasApiError)) throw new Error(`expected an AtlasApiError, got ${String(error)}`);
-  return error;
 }
 
 function certPage(count: number, start = 0): unknown {

@@ -5,6 +5,7 @@ import { startEmulator, type Emulator } from "../emulator";
 import { digestAuth, serviceAccountAuth, type AtlasAuth } from "../../provider/atlas/auth";
 import { AtlasClient, type AtlasClientOptions } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";
+import { failure } from "./support/failure";
 
 const DN = "CN=Jane Doe,OU=users,DC=example,DC=com";
 let emulator: Emulator;
@@ -46,15 +47,6 @@ function client(options: Partial<AtlasClientOptions> = {}): AtlasClient {
     logger: { debug: (line) => void logLines.push(line) },
     ...options,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<AtlasApiError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AtlasApiError)) throw new Error(`expected an AtlasApiError, got ${String(error)}`);
-  return error;
 }
 
 async function newManagedUser(name: string, projectId = project): Promise<string> {
