@@ -3,9 +3,9 @@
 // up repairs it, destroy. Everything runs on loopback with a file backend in a temporary directory.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../test/emulator";
-import { EngineStack, repoRoot } from "../test/support/engine";
-import type { StackResult } from "../test/support/stack-cli";
+import { startEmulator, type Emulator } from "../emulator";
+import { EngineStack, repoRoot } from "./lib/engine";
+import type { StackResult } from "./lib/stack-cli";
 
 const services = ["orders-api", "billing-worker"];
 const dayMs = 24 * 60 * 60 * 1000;

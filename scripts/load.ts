@@ -9,10 +9,10 @@
 // creates wait on 429 + Retry-After.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
-import { startEmulator, type Emulator, type RateLimitSettings } from "../test/emulator";
-import { EngineStack, repoRoot } from "../test/support/engine";
-import { makeCertificate } from "../test/support/pki";
-import type { StackResult } from "../test/support/stack-cli";
+import { startEmulator, type Emulator, type RateLimitSettings } from "../emulator";
+import { EngineStack, repoRoot } from "./lib/engine";
+import { makeCertificate } from "./lib/pki";
+import type { StackResult } from "./lib/stack-cli";
 
 const USERS = Array.from({ length: 10 }, (_, i) => `load-user-${String(i).padStart(2, "0")}`);
 const PER_USER = 5;

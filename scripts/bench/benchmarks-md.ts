@@ -2,7 +2,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../../test/support/engine";
+import { repoRoot } from "../lib/engine";
 
 const beginMarker = "<!-- bench:begin (written by npm run bench; edit outside the markers) -->";
 const endMarker = "<!-- bench:end -->";

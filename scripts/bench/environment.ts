@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { repoRoot } from "../../test/support/engine";
+import { repoRoot } from "../lib/engine";
 import { args } from "./options";
 
 export function pulumiBin(): string {

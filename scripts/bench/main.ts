@@ -14,8 +14,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator } from "../../test/emulator";
-import { repoRoot } from "../../test/support/engine";
+import { startEmulator } from "../../emulator";
+import { repoRoot } from "../lib/engine";
 import { writeBenchmarksMd } from "./benchmarks-md";
 import { machine, pulumiBin } from "./environment";
 import { heading } from "./format";

@@ -1,8 +1,8 @@
 // Stacks and measurements: one measured `pulumi` operation, the state export, and the Atlas calls it made.
 
-import type { Emulator } from "../../test/emulator";
-import type { EngineStack } from "../../test/support/engine";
-import type { StackResult } from "../../test/support/stack-cli";
+import type { Emulator } from "../../emulator";
+import type { EngineStack } from "../lib/engine";
+import type { StackResult } from "../lib/stack-cli";
 import { opLabel, type ApiCalls, type Operation } from "./model";
 import { childrenCpuMs, ownCpuMs } from "./process-cpu";
 

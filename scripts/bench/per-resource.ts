@@ -1,8 +1,8 @@
 // 1 + 2: one resource of each kind: state footprint and API calls per operation
 
-import type { Emulator } from "../../test/emulator";
-import { EngineStack } from "../../test/support/engine";
-import { makeCertificate } from "../../test/support/pki";
+import type { Emulator } from "../../emulator";
+import { EngineStack } from "../lib/engine";
+import { makeCertificate } from "../lib/pki";
 import { heading } from "./format";
 import { kinds, label, operations, typeOf, type ApiCalls, type Kind, type Operation, type Results } from "./model";
 import { countCalls, exported, operate } from "./operate";

@@ -1,8 +1,8 @@
 // 5: where the time goes: Atlas's key generation, the resource's shape (outputs, secrets, state size), the provider
 
 import * as os from "node:os";
-import { startEmulator, type Emulator } from "../../test/emulator";
-import type { EngineStack } from "../../test/support/engine";
+import { startEmulator, type Emulator } from "../../emulator";
+import type { EngineStack } from "../lib/engine";
 import { fmtMs, heading } from "./format";
 import { opLabel, operations, typeOf, type Operation, type ProfileVariant, type Results } from "./model";
 import { exported, operate } from "./operate";

@@ -1,7 +1,7 @@
 // Stacks and measurements: the stacks the benchmark deploys (certificates, no-op dynamic resources).
 
-import type { Emulator } from "../../test/emulator";
-import { EngineStack } from "../../test/support/engine";
+import type { Emulator } from "../../emulator";
+import { EngineStack } from "../lib/engine";
 
 export function atlasConfig(emulator: Emulator): Record<string, { value: string; secret?: boolean }> {
   return {

@@ -1,7 +1,7 @@
 // 3: wall time for N certificates next to N no-op resources
 
 import * as os from "node:os";
-import type { Emulator } from "../../test/emulator";
+import type { Emulator } from "../../emulator";
 import { fmtMs, heading } from "./format";
 import { emptyOps, opLabel, operations, type ApiCalls, type Operation, type Results } from "./model";
 import { countCalls, exported, operate } from "./operate";

@@ -1,7 +1,7 @@
 // The client against the Atlas emulator over real HTTP: handshakes, headers, bodies, paging, escaping, every error
 // mapping users hit, retries, timeouts and redaction.
 import { X509Certificate } from "node:crypto";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { digestAuth, serviceAccountAuth, type AtlasAuth } from "../../provider/atlas/auth";
 import { AtlasClient, type AtlasClientOptions } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";

@@ -1,6 +1,6 @@
 // Versioned media types (v2) versus plain JSON (v1.0), request-body handling and generic errors.
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, json, specErrors, V2_ACCEPT } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, json, specErrors, V2_ACCEPT } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

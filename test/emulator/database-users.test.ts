@@ -1,7 +1,7 @@
 // Database users: create/read/update/delete, X.509 rules, DN and dotted usernames in path segments.
 import { validateRequest } from "../support/openapi";
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, json, seg, specErrors, type Api } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, json, seg, specErrors, type Api } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

@@ -1,6 +1,6 @@
 // Digest authentication exactly as Atlas challenges and verifies it, exercised by a hand-written client.
-import { startEmulator, type Emulator } from "./index";
-import { digestAuthorization, parseChallenge, rawRequest, specErrors, V2_ACCEPT } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { digestAuthorization, parseChallenge, rawRequest, specErrors, V2_ACCEPT } from "../support/atlas-http";
 
 let emulator: Emulator;
 let userSecurityPath: string;

@@ -5,8 +5,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { startEmulator, type Emulator } from "./index";
-import { V2_ACCEPT } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { V2_ACCEPT } from "../support/atlas-http";
 
 const run = promisify(execFile);
 const TIMEOUT = { timeout: 15_000 };

@@ -1,6 +1,6 @@
 // Fault injection (times, everyNth, drop before/after, broken JSON, delay) and the per-credential token bucket.
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, HandDigestClient, json, rawRequest, seg, specErrors, V2_ACCEPT } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, HandDigestClient, json, rawRequest, seg, specErrors, V2_ACCEPT } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

@@ -1,8 +1,8 @@
 // keyPool (benchmarks): key pairs generated at start and handed out in turn; every certificate stays distinct and
 // its key still matches it.
 import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, seg } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, seg } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

@@ -1,8 +1,9 @@
 // The CLI: argument parsing, the shell-sourceable environment lines, and a real process that serves until SIGTERM.
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { environmentLines, parseCliArgs, runCli } from "./main";
-import { AtlasCaller, rawRequest } from "./test-helpers/atlas-http";
+import { environmentLines, parseCliArgs, runCli } from "../../emulator/main";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { AtlasCaller, rawRequest } from "../support/atlas-http";
 
 describe("emulator CLI", () => {
   it("parses ports, keys, the project id and repeated seed users", () => {
@@ -89,15 +90,8 @@ describe("emulator CLI", () => {
   });
 
   it("runs as its own process until SIGTERM, then exits cleanly", async () => {
-    // Transpile the TypeScript sources on the fly, so the test does not depend on a fresh `npm run build`.
-    const bootstrap = `
-      const ts = require("typescript");
-      const fs = require("node:fs");
-      require.extensions[".ts"] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, "utf8"), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true }, fileName: file,
-      }).outputText, file);
-      require(${JSON.stringify(path.join(__dirname, "main.ts"))}).runCli(process.argv.slice(1));`;
-    const child = spawn(process.execPath, ["-e", bootstrap, "--", "--port", "0"], {
+    // The compiled entry point, as the package's bin runs it (`npm test` builds first).
+    const child = spawn(process.execPath, [path.join(repoRoot, "dist", "emulator", "main.js"), "--port", "0"], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));

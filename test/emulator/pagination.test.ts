@@ -1,6 +1,6 @@
 // Certs list pagination past 500 (bulk-seeded through the control API), query validation, and list churn.
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, json, specErrors } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, json, specErrors } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

@@ -1,6 +1,6 @@
 // The request log and the per-route counts that tests use to prove how often a client called Atlas.
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, rawRequest, seg } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, rawRequest, seg } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

@@ -1,6 +1,6 @@
 // Service-account (OAuth 2.0 client credentials) tokens and Bearer access, with expiry on the emulator clock.
-import { startEmulator, type Emulator } from "./index";
-import { rawRequest, specErrors, V2_ACCEPT } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { rawRequest, specErrors, V2_ACCEPT } from "../support/atlas-http";
 
 let emulator: Emulator;
 

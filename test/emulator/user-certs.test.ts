@@ -2,8 +2,8 @@
 // the list JSON, expiry on the emulator clock, and every error code of the certs endpoints.
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import forge from "node-forge";
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, json, seg, specErrors, type RawResponse } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, json, seg, specErrors, type RawResponse } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

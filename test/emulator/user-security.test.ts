@@ -1,8 +1,8 @@
 // Project userSecurity: partial PATCH semantics (customerX509 and ldap stored separately), CA validation,
 // write-only bindPassword, and DELETE .../customerX509.
 import { validateRequest } from "../support/openapi";
-import { startEmulator, type Emulator } from "./index";
-import { AtlasCaller, json, specErrors } from "./test-helpers/atlas-http";
+import { startEmulator, type Emulator } from "../../emulator/index";
+import { AtlasCaller, json, specErrors } from "../support/atlas-http";
 
 let emulator: Emulator;
 let atlas: AtlasCaller;

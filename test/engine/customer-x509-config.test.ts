@@ -1,9 +1,9 @@
 // CustomerX509Config through the real Pulumi CLI and engine, against the emulator: preview writes nothing,
 // whitespace never shows as a diff, an edit is an in-place update, drift is caught and repaired, destroy
 // disables customer X.509, and the LDAP half of userSecurity is never touched.
-import { startEmulator, type Emulator } from "../emulator";
-import { EngineStack } from "../support/engine";
-import { makeCertificate } from "../support/pki";
+import { startEmulator, type Emulator } from "../../emulator";
+import { EngineStack } from "../../scripts/lib/engine";
+import { makeCertificate } from "../../scripts/lib/pki";
 import { providerStrings, resourcesOfType } from "../support/state";
 
 const TYPE = "pulumi-nodejs:dynamic/atlas:CustomerX509Config";

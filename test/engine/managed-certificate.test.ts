@@ -1,8 +1,8 @@
 // ManagedX509Certificate through the real Pulumi CLI and engine, against the emulator: preview makes no Atlas
 // call, up issues, refresh notices expiry, renewal shows as a replace, destroy forgets with a warning, and the
 // state holds no secret in plain text.
-import { startEmulator, type Emulator } from "../emulator";
-import { EngineStack } from "../support/engine";
+import { startEmulator, type Emulator } from "../../emulator";
+import { EngineStack } from "../../scripts/lib/engine";
 import { findPlainSecrets, providerStrings, resourcesOfType } from "../support/state";
 
 const TYPE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";

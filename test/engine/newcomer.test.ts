@@ -5,8 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify, stripVTControlCharacters } from "node:util";
 import ts from "typescript";
-import { startEmulator, type Emulator } from "../emulator";
-import { EngineStack, repoRoot } from "../support/engine";
+import { startEmulator, type Emulator } from "../../emulator";
+import { EngineStack, repoRoot } from "../../scripts/lib/engine";
 import { resourcesOfType } from "../support/state";
 
 const run = promisify(execFile);

@@ -1,4 +1,4 @@
-import { EngineStack } from "../support/engine";
+import { EngineStack } from "../../scripts/lib/engine";
 
 describe("the real Pulumi engine", () => {
   let stack: EngineStack;

@@ -6,8 +6,8 @@ import {
   type CustomerX509ConfigInputs,
   type CustomerX509ConfigOutputs,
 } from "../../provider/resources/customerX509Config";
-import { startEmulator, type Emulator } from "../emulator";
-import { daysFromNow, makeCertificate } from "../support/pki";
+import { startEmulator, type Emulator } from "../../emulator";
+import { daysFromNow, makeCertificate } from "../../scripts/lib/pki";
 import { providerHarness } from "../support/provider-harness";
 
 const GET = "GET /groups/{groupId}/userSecurity";

@@ -14,8 +14,8 @@ import {
   type ManagedX509CertificateInputs,
   type ManagedX509CertificateOutputs,
 } from "../../provider/resources/managedX509Certificate";
-import { startEmulator, type Emulator } from "../emulator";
-import { makeCertificate } from "../support/pki";
+import { startEmulator, type Emulator } from "../../emulator";
+import { makeCertificate } from "../../scripts/lib/pki";
 import { providerHarness } from "../support/provider-harness";
 
 const run = promisify(execFile);

@@ -8,9 +8,9 @@ import { ProviderContext } from "../../provider/context";
 import { CustomerX509ConfigProvider } from "../../provider/resources/customerX509Config";
 import { ManagedX509CertificateProvider } from "../../provider/resources/managedX509Certificate";
 import type { CheckFailure } from "../../provider/validation";
-import { startEmulator, type Emulator } from "../emulator";
-import { EngineStack } from "../support/engine";
-import { daysFromNow, makeCertificate } from "../support/pki";
+import { startEmulator, type Emulator } from "../../emulator";
+import { EngineStack } from "../../scripts/lib/engine";
+import { daysFromNow, makeCertificate } from "../../scripts/lib/pki";
 
 const PROJECT_ID = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const PUBLIC_KEY = "qwertyui";

@@ -3,11 +3,11 @@
 // or in a clear error (status, errorCode, hint; no stack trace, no secret), no certificate is minted twice, and a
 // following `pulumi refresh` + `pulumi preview --expect-no-changes` shows that the state matches Atlas.
 import { sameBundle } from "../../provider/resources/customerX509Config";
-import { startEmulator, type Emulator, type FaultRule } from "../emulator";
-import { EngineStack } from "../support/engine";
-import { makeCertificate } from "../support/pki";
+import { startEmulator, type Emulator, type FaultRule } from "../../emulator";
+import { EngineStack } from "../../scripts/lib/engine";
+import { makeCertificate } from "../../scripts/lib/pki";
 import { resourcesOfType } from "../support/state";
-import type { StackResult } from "../support/stack-cli";
+import type { StackResult } from "../../scripts/lib/stack-cli";
 
 const MANAGED = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
 const CUSTOMER = "pulumi-nodejs:dynamic/atlas:CustomerX509Config";

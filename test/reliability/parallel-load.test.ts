@@ -2,7 +2,7 @@
 // project, under the Atlas-like rate limit of `npm run test:load` (which also runs a tight limit and prints the
 // figures). Every certificate is issued exactly once, refresh and preview find nothing to change.
 import { ATLAS_LIKE, describeFigures, runPhase } from "../../scripts/load";
-import { startEmulator, type Emulator } from "../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 
 let emulator: Emulator;
 beforeAll(async () => {

@@ -5,11 +5,11 @@
 // only: the engine runs with no Atlas variable in its environment.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../emulator";
-import { EngineStack } from "../support/engine";
-import { makeCertificate } from "../support/pki";
+import { startEmulator, type Emulator } from "../../emulator";
+import { EngineStack } from "../../scripts/lib/engine";
+import { makeCertificate } from "../../scripts/lib/pki";
 import { findPlainSecrets, resourcesOfType } from "../support/state";
-import type { StackResult } from "../support/stack-cli";
+import type { StackResult } from "../../scripts/lib/stack-cli";
 
 const MANAGED = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
 const USERS = ["orders-api", "billing.worker"];

@@ -1,7 +1,7 @@
 // Providers wired to a running emulator exactly as the plugin wires them (ProviderContext from stack config),
 // with warnings captured instead of sent to an engine.
 import { ProviderContext } from "../../provider/context";
-import type { Emulator } from "../emulator";
+import type { Emulator } from "../../emulator";
 
 export interface ProviderHarness {
   context: ProviderContext;

@@ -5,7 +5,7 @@ import {
   parseCaBundle,
   sameBundle,
 } from "../../provider/resources/customerX509Config";
-import { daysFromNow, makeCertificate } from "../support/pki";
+import { daysFromNow, makeCertificate } from "../../scripts/lib/pki";
 
 const projectId = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const now = new Date();

@@ -9,7 +9,7 @@ import {
   type ManagedX509CertificateOutputs,
 } from "../../provider/resources/managedX509Certificate";
 import { unknownValue } from "../../provider/validation";
-import { makeCertificate } from "../support/pki";
+import { makeCertificate } from "../../scripts/lib/pki";
 
 const projectId = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const dayMs = 86_400_000;

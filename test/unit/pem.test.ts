@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { describeCertificate, scanPem, splitCertificateAndKey } from "../../provider/pem";
-import { makeCertificate } from "../support/pki";
+import { makeCertificate } from "../../scripts/lib/pki";
 
 describe("PEM handling", () => {
   const ca = makeCertificate({ commonName: "Test Root CA" });

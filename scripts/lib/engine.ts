@@ -50,7 +50,7 @@ export class EngineStack {
     const project = createUserProject(
       options.projectName,
       options.compiledProgram ?? compiledPath(options.program),
-      compiledPath("test/support/stack-cli.ts"),
+      compiledPath("scripts/lib/stack-cli.ts"),
     );
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
     return new EngineStack(options, project, backendDir, { ...options.config });

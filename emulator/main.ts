@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // CLI entry: `npm run emulator -- --port 8787 [--public-key K] [--private-key K] [--project-id ID]
 // [--seed-user name:MANAGED]...`. Prints shell-sourceable credentials first, then serves until SIGINT/SIGTERM.
 import { startEmulator, type Emulator, type EmulatorOptions, type X509Type } from "./index";

@@ -2,7 +2,7 @@
 // emulator's digest implementation is checked against an independent one), plus spec validation of responses.
 import { createHash, randomBytes } from "node:crypto";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import { validateResponse } from "../../support/openapi";
+import { validateResponse } from "./openapi";
 
 export const V2_ACCEPT = "application/vnd.atlas.2023-01-01+json";
 export type Api = "v2" | "v1.0";
