@@ -178,6 +178,7 @@ export class AtlasApi {
       );
     }
     const response = await run();
+    if (fault.holdMs) await this.deps.sleep(fault.holdMs);
     if (fault.drop === "after") return undefined;
     if (fault.invalidJson) return { status: 200, headers: response.headers, body: truncatedJson(response.body) };
     return response;

@@ -53,6 +53,7 @@ function validateRule(rule: FaultRule): void {
     throw new Error("status must be an HTTP status code");
   }
   if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error("delayMs must be >= 0");
+  if (rule.holdMs !== undefined && !(rule.holdMs >= 0)) throw new Error("holdMs must be >= 0");
 }
 
 /** A 200 body that is not valid JSON: the start of the real body, cut off mid-value. */

@@ -74,6 +74,8 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** Delay the response; the request is still processed unless `status` is set. */
   delayMs?: number;
+  /** Act on the request (state changed), then hold the answer this long: a client killed meanwhile never sees it. */
+  holdMs?: number;
   /** Destroy the socket before handling, or after the server acted (state changed, no response). */
   drop?: "before" | "after";
   /** Process normally but send a truncated JSON body with status 200. */
