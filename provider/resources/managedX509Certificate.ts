@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { UserCert } from "../atlas/client";
 import { AtlasApiError } from "../atlas/errors";
 import { ProviderContext } from "../context";
-import { describeCertificate, splitCertificateAndKey } from "../pem";
+import { describeCertificate, parseCertificate, splitCertificateAndKey } from "../pem";
 import managedShim = require("../shims/managedX509Certificate");
 import { checkInteger, checkProjectId, definedOnly, describeValue, isUnknown, type CheckFailure } from "../validation";
 
@@ -40,22 +40,36 @@ export interface ManagedX509CertificateInputs {
   renewBeforeDays?: number;
 }
 
+/**
+ * What the state holds for a certificate: the inputs, the certificate and its key, and what refresh and diff read
+ * (serialNumber to find the certificate in Atlas's listing, subject and notAfter as Atlas lists them). The other
+ * outputs of the resource (certificateKeyPem, notBefore, sha256Fingerprint) are derived from these in the program,
+ * not stored: see ManagedX509Certificate.
+ */
 export interface ManagedX509CertificateOutputs extends ManagedX509CertificateInputs {
   certificatePem: string;
   /** Secret. Atlas returns it once, at creation; it lives only in this (encrypted) output. */
   privateKeyPem: string;
-  /** Secret. Certificate then key, ready for a driver's tlsCertificateKeyFile. */
-  certificateKeyPem: string;
   /** Decimal: Atlas serials exceed 2^53. */
   serialNumber: string;
   subject: string;
-  notBefore: string;
   notAfter: string;
-  sha256Fingerprint: string;
 }
 
+const storedOutputKeys = [
+  "projectId",
+  "username",
+  "monthsUntilExpiration",
+  "renewBeforeDays",
+  "certificatePem",
+  "privateKeyPem",
+  "serialNumber",
+  "subject",
+  "notAfter",
+] as const satisfies readonly (keyof ManagedX509CertificateOutputs)[];
+
 export const defaultMonthsUntilExpiration = 3;
-const secretOutputs = ["privateKeyPem", "certificateKeyPem"];
+const secretOutputs = ["privateKeyPem"];
 const replacingInputs = ["projectId", "username", "monthsUntilExpiration"] as const;
 const dayMs = 24 * 60 * 60 * 1000;
 /** The shortest month: a renewal window must fit inside any validity of that many months. */
@@ -136,17 +150,23 @@ export function outputsFromIssuedPem(
 ): ManagedX509CertificateOutputs {
   const { certificatePem, privateKeyPem, certificate } = splitCertificateAndKey(pemText);
   const info = describeCertificate(certificate);
-  return {
+  return storedOutputs({
     ...inputs,
     certificatePem,
     privateKeyPem,
-    certificateKeyPem: certificatePem + privateKeyPem,
     serialNumber: info.serialNumber,
     subject: info.subject,
-    notBefore: info.notBefore,
     notAfter: info.notAfter,
-    sha256Fingerprint: info.sha256Fingerprint,
-  };
+  });
+}
+
+/**
+ * Exactly the outputs a certificate's state holds. Drops `__provider` and what version 0.1.0 also stored
+ * (certificateKeyPem, notBefore, sha256Fingerprint): such a state loses them at its next update or replace.
+ */
+export function storedOutputs(outs: ManagedX509CertificateOutputs): ManagedX509CertificateOutputs {
+  const stored = Object.fromEntries(storedOutputKeys.map((key) => [key, outs[key]]));
+  return definedOnly(stored) as unknown as ManagedX509CertificateOutputs;
 }
 
 export function isInRenewalWindow(notAfter: string, renewBeforeDays: number | undefined, now: Date): boolean {
@@ -170,7 +190,10 @@ export function diffManagedCertificate(
   return { changes, replaces, deleteBeforeReplace: false };
 }
 
-/** The state after a refresh: what Atlas lists for the serial, or undefined when Atlas no longer lists it. */
+/**
+ * The state after a refresh: what Atlas lists for the serial, or undefined when Atlas no longer lists it. Every
+ * other stored output stays as it was, also those an older version stored: a refresh shows them as no drift.
+ */
 export function refreshFromListing(
   olds: ManagedX509CertificateOutputs,
   listed: readonly UserCert[],
@@ -266,7 +289,7 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
     olds: ManagedX509CertificateOutputs,
     news: ManagedX509CertificateInputs,
   ): Promise<pulumi.dynamic.UpdateResult<ManagedX509CertificateOutputs>> {
-    return { outs: definedOnly({ ...withoutProvider(olds), renewBeforeDays: news.renewBeforeDays }) };
+    return { outs: storedOutputs({ ...olds, renewBeforeDays: news.renewBeforeDays }) };
   }
 
   async delete(_id: string, props: ManagedX509CertificateOutputs): Promise<void> {
@@ -293,11 +316,6 @@ function listingKey(projectId: string, username: string): string {
   return `${projectId}/${username}`;
 }
 
-function withoutProvider<T extends object>(outs: T): T {
-  const { __provider: _ignored, ...rest } = outs as T & { __provider?: unknown };
-  return rest as T;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The resource
 
@@ -309,13 +327,15 @@ export class ManagedX509Certificate extends pulumi.dynamic.Resource {
   declare readonly certificatePem: pulumi.Output<string>;
   /** Secret. */
   declare readonly privateKeyPem: pulumi.Output<string>;
-  /** Secret: certificate followed by private key. */
-  declare readonly certificateKeyPem: pulumi.Output<string>;
+  /** Secret: certificate followed by private key. Derived here, not stored in the state. */
+  readonly certificateKeyPem: pulumi.Output<string>;
   declare readonly serialNumber: pulumi.Output<string>;
   declare readonly subject: pulumi.Output<string>;
-  declare readonly notBefore: pulumi.Output<string>;
+  /** From certificatePem, not stored in the state. */
+  readonly notBefore: pulumi.Output<string>;
   declare readonly notAfter: pulumi.Output<string>;
-  declare readonly sha256Fingerprint: pulumi.Output<string>;
+  /** From certificatePem, not stored in the state. */
+  readonly sha256Fingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: ManagedX509CertificateArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
@@ -323,14 +343,21 @@ export class ManagedX509Certificate extends pulumi.dynamic.Resource {
       // Declared so that they exist as outputs (the engine only exposes keys present here).
       certificatePem: undefined,
       privateKeyPem: undefined,
-      certificateKeyPem: undefined,
       serialNumber: undefined,
       subject: undefined,
-      notBefore: undefined,
       notAfter: undefined,
-      sha256Fingerprint: undefined,
     };
     const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
     super(managedShim, name, props, { ...opts, additionalSecretOutputs }, "atlas", "ManagedX509Certificate");
+    // Derived from the stored outputs instead of stored beside them: the state stays lighter, and a state that
+    // still holds them (version 0.1.0) is read the same way, since the engine only resolves the keys above.
+    // A state without a certificate (none yet) gives undefined, as a missing stored output did.
+    const pems = pulumi.all([this.certificatePem, this.privateKeyPem]);
+    this.certificateKeyPem = pulumi.secret(
+      pems.apply(([cert, key]) => (cert && key ? cert + key : undefined) as string),
+    );
+    const info = this.certificatePem.apply((pem) => (pem ? describeCertificate(parseCertificate(pem)) : undefined));
+    this.notBefore = info.apply((i) => i?.notBefore as string);
+    this.sha256Fingerprint = info.apply((i) => i?.sha256Fingerprint as string);
   }
 }

@@ -36,6 +36,10 @@ export interface OperationOptions {
   logVerbosity?: number;
   /** `up --continue-on-error`: every resource is attempted, whatever fails. */
   continueOnError?: boolean;
+  /** `import`: the deployment to import. */
+  deployment?: unknown;
+  /** The export after the operation shows secrets in plaintext. */
+  showSecrets?: boolean;
 }
 
 export class EngineStack {
@@ -72,8 +76,12 @@ export class EngineStack {
   destroy(opts: OperationOptions = {}) {
     return this.run("destroy", opts);
   }
-  export() {
-    return this.run("export");
+  export(opts: { showSecrets?: boolean } = {}) {
+    return this.run("export", opts);
+  }
+  /** `pulumi stack import` of a deployment (as `export` returns it); secrets may be plaintext. */
+  import(deployment: unknown) {
+    return this.run("import", { deployment });
   }
 
   /** Every byte the file backend holds (state, history, backups), for secret scans. */
@@ -127,6 +135,8 @@ export class EngineStack {
       skipExport: opts.exportState === false,
       logVerbosity: opts.logVerbosity,
       continueOnError: opts.continueOnError,
+      deployment: opts.deployment,
+      showSecrets: opts.showSecrets,
     };
     const stdout = await runChild(this.project.stackCli, request, binDir);
     const marker = stdout.lastIndexOf("STACK-RESULT ");

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation";
 
-export type StackOperation = "preview" | "up" | "refresh" | "destroy" | "export";
+export type StackOperation = "preview" | "up" | "refresh" | "destroy" | "export" | "import";
 
 export interface StackRequest {
   operation: StackOperation;
@@ -35,6 +35,10 @@ export interface StackRequest {
   logVerbosity?: number;
   /** `up --continue-on-error`: a failed resource does not stop the others. */
   continueOnError?: boolean;
+  /** `import`: the deployment to import (`pulumi stack import`; secrets may be given as plaintext). */
+  deployment?: unknown;
+  /** The export after the operation with `--show-secrets`. */
+  showSecrets?: boolean;
 }
 
 export interface StackResult {
@@ -127,17 +131,24 @@ async function run(request: StackRequest): Promise<StackResult> {
     }
     case "export":
       break;
+    case "import":
+      await stack.importStack({ version: 3, deployment: request.deployment });
+      break;
   }
   result.operationMs = performance.now() - started;
   result.output = output.join("");
   if (request.logVerbosity !== undefined) result.stderr = stderr.join("");
   if (request.skipExport) return result;
   // Not stack.exportStack(): that passes --show-secrets.
-  const exported = await promisify(execFile)(pulumiCommand.command, ["stack", "export", "--stack", request.stackName], {
-    cwd: request.workDir,
-    env: { ...process.env, ...request.envVars },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const exported = await promisify(execFile)(
+    pulumiCommand.command,
+    ["stack", "export", "--stack", request.stackName, ...(request.showSecrets ? ["--show-secrets"] : [])],
+    {
+      cwd: request.workDir,
+      env: { ...process.env, ...request.envVars },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   result.deployment = (JSON.parse(exported.stdout) as { deployment: unknown }).deployment;
   return result;
 }

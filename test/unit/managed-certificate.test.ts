@@ -1,4 +1,8 @@
+import { X509Certificate } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { describeCertificate } from "../../provider/pem";
 import {
+  ManagedX509Certificate,
   certificateId,
   checkManagedCertificateInputs,
   diffManagedCertificate,
@@ -6,12 +10,25 @@ import {
   outputsFromIssuedPem,
   parseCertificateId,
   refreshFromListing,
+  storedOutputs,
   type ManagedX509CertificateOutputs,
 } from "../../provider/resources/managedX509Certificate";
 import { unknownValue } from "../../provider/validation";
 import { makeCertificate } from "../../scripts/lib/pki";
 
 const projectId = "5f1a2b3c4d5e6f7a8b9c0d1e";
+const storedKeys = [
+  "certificatePem",
+  "monthsUntilExpiration",
+  "notAfter",
+  "privateKeyPem",
+  "projectId",
+  "serialNumber",
+  "subject",
+  "username",
+];
+/** What version 0.1.0 stored beside the stored outputs. */
+const legacyOutputs = { certificateKeyPem: "certkey", notBefore: "2026-08-10T02:06:35.000Z", sha256Fingerprint: "AA" };
 const dayMs = 86_400_000;
 
 function state(overrides: Partial<ManagedX509CertificateOutputs> = {}): ManagedX509CertificateOutputs {
@@ -21,12 +38,9 @@ function state(overrides: Partial<ManagedX509CertificateOutputs> = {}): ManagedX
     monthsUntilExpiration: 3,
     certificatePem: "cert",
     privateKeyPem: "key",
-    certificateKeyPem: "certkey",
     serialNumber: "1976722359483124370",
     subject: "CN=app-service",
-    notBefore: "2026-08-10T02:06:35.000Z",
     notAfter: "2026-11-10T03:06:35.000Z",
-    sha256Fingerprint: "AA",
     ...overrides,
   };
 }
@@ -148,10 +162,34 @@ describe("ManagedX509Certificate state mapping", () => {
       { projectId, username: "app-service", monthsUntilExpiration: 3 },
       leaf.certificatePem + leaf.privateKeyPem,
     );
-    expect(outs.certificateKeyPem).toBe(leaf.certificatePem + leaf.privateKeyPem);
+    expect(outs.certificatePem).toBe(leaf.certificatePem);
+    expect(outs.privateKeyPem).toBe(leaf.privateKeyPem);
     expect(outs.subject).toBe("CN=app-service,O=Example Corp");
     expect(outs.serialNumber).toMatch(/^\d+$/);
     for (const value of Object.values(outs)) expect(["string", "number"]).toContain(typeof value);
+    // What the program derives from these is not stored.
+    expect(Object.keys(outs).sort()).toEqual(storedKeys);
+  });
+
+  it("stores only the stored outputs on update, dropping what version 0.1.0 also stored", () => {
+    const legacy = { ...state(), ...legacyOutputs, __provider: "require(...)" };
+    const outs = storedOutputs({ ...legacy, renewBeforeDays: 7 });
+    expect(Object.keys(outs).sort()).toEqual([...storedKeys, "renewBeforeDays"].sort());
+    expect(outs).toEqual({ ...state(), renewBeforeDays: 7 });
+  });
+
+  it("keeps every other stored output on refresh, an older version's included, so refresh shows no drift", () => {
+    const legacy = { ...state(), ...legacyOutputs };
+    const listed = [
+      {
+        serialNumber: legacy.serialNumber,
+        createdAt: "",
+        groupId: projectId,
+        notAfter: legacy.notAfter,
+        subject: legacy.subject,
+      },
+    ];
+    expect(refreshFromListing(legacy, listed)).toEqual(legacy);
   });
 
   it("refreshes from the listing by serial and reports a missing serial as gone", () => {
@@ -167,5 +205,39 @@ describe("ManagedX509Certificate state mapping", () => {
     expect(refreshFromListing(state(), listed)?.notAfter).toBe("2026-11-10T03:06:35.000Z");
     // One digit off beyond 2^53: a float comparison would have matched.
     expect(refreshFromListing(state({ serialNumber: "1976722359483124371" }), listed)).toBeUndefined();
+  });
+});
+
+describe("ManagedX509Certificate resource", () => {
+  it("derives certificateKeyPem (secret), notBefore and sha256Fingerprint in the program, whatever the state holds", async () => {
+    const ca = makeCertificate({ commonName: "Atlas CA" });
+    const leaf = makeCertificate({ commonName: "app-service", isCa: false, issuer: ca });
+    const registered: Record<string, unknown>[] = [];
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          registered.push(args.inputs as Record<string, unknown>);
+          // A state written by version 0.1.0: the derived outputs stored too (stale values, to see they are unused).
+          const stored = { certificatePem: leaf.certificatePem, privateKeyPem: leaf.privateKeyPem, ...legacyOutputs };
+          return { id: "id", state: { ...args.inputs, ...stored } };
+        },
+        call: (args) => args.inputs,
+      },
+      "project",
+      "stack",
+      false,
+    );
+    const certificate = new ManagedX509Certificate("app", { projectId, username: "app-service" });
+    const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+    const info = describeCertificate(new X509Certificate(leaf.certificatePem));
+
+    expect(await value(certificate.certificateKeyPem)).toBe(leaf.certificatePem + leaf.privateKeyPem);
+    expect(await pulumi.isSecret(certificate.certificateKeyPem)).toBe(true);
+    expect(await value(certificate.notBefore)).toBe(info.notBefore);
+    expect(await value(certificate.sha256Fingerprint)).toBe(info.sha256Fingerprint);
+    expect(await value(certificate.sha256Fingerprint)).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    // The program asks the engine for no derived output: none of them reaches the provider or the state.
+    expect(registered).toHaveLength(1);
+    expect(Object.keys(registered[0])).not.toEqual(expect.arrayContaining(["certificateKeyPem"]));
   });
 });
