@@ -14,6 +14,16 @@ export class ApiError extends Error {
     super(`${status} ${errorCode}: ${detail}`);
   }
 
+  /** The 401 body as recorded (2026-08): these four keys in this order, no parameters. */
+  unauthorizedBody(): Record<string, string | number> {
+    return {
+      error: this.status,
+      reason: STATUS_CODES[this.status] ?? "Unknown",
+      detail: this.detail,
+      errorCode: this.errorCode,
+    };
+  }
+
   body(): Record<string, unknown> {
     return {
       detail: this.detail,
@@ -44,7 +54,8 @@ export function defaultErrorCode(status: number): string {
 
 // Detail texts follow Atlas's wording where it is known (ERRDOC); the rest are plausible guesses.
 export const atlasErrors = {
-  unauthorized: () => new ApiError(401, "USER_UNAUTHORIZED", "You are not authorized for this resource."),
+  // Recorded (err-401-digest-post-databaseusers): a failed or missing digest answers UNEXPECTED_ERROR.
+  unauthorized: () => new ApiError(401, "UNEXPECTED_ERROR", "You are not authorized for this resource."),
   invalidVersion: (accept: string) =>
     new ApiError(
       406,
@@ -62,8 +73,9 @@ export const atlasErrors = {
   resourceNotFound: (path: string) => new ApiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${path}.`, [path]),
   methodNotAllowed: (method: string, path: string) =>
     new ApiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}.`, [method, path]),
+  // ERRDOC lists INVALID_GROUP_ID under 404; the detail text is a guess.
   invalidGroupId: (groupId: string) =>
-    new ApiError(400, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, [groupId]),
+    new ApiError(404, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, [groupId]),
   groupNotFound: (groupId: string) =>
     new ApiError(404, "GROUP_NOT_FOUND", `No group with ID ${groupId} exists.`, [groupId]),
   usernameNotFound: (username: string) =>
@@ -136,8 +148,14 @@ export const atlasErrors = {
     ),
   expiredCaCertificate: () =>
     new ApiError(400, "EXPIRED_X509_CA_CERTIFICATE", "One or more of the provided X.509 CA certificates is expired."),
-  rateLimited: (path: string, retryAfterSeconds: number) =>
-    new ApiError(429, "RATE_LIMITED", "Too many requests; retry later.", [path, retryAfterSeconds], {
-      "Retry-After": String(retryAfterSeconds),
-    }),
+  // RATEDOC's sample: errorCode, detail wording and parameters [path, retryAfter, capacity, refillRate, refillSeconds].
+  rateLimited: (path: string, retryAfterSeconds: number, capacity: number, refillRate: number, refillSeconds: number) =>
+    new ApiError(
+      429,
+      "RATE_LIMITED_TOKEN_BUCKET",
+      `Rate limit exceeded for ${path}. Please retry after ${retryAfterSeconds} seconds. ` +
+        `Request capacity: ${capacity}. Refill rate: ${refillRate} per ${refillSeconds} seconds.`,
+      [path, retryAfterSeconds, capacity, refillRate, refillSeconds],
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
 };

@@ -22,7 +22,7 @@ import {
 import type { RateLimiter } from "./rate-limit";
 import type { RequestLog } from "./request-log";
 import { matchRoute, type RouteResult } from "./router";
-import { API_ROUTES, nominalRateLimit, type ApiHandler } from "./routes";
+import { API_ROUTES, rateLimitFamily, type ApiHandler } from "./routes";
 import type { ServiceAccounts } from "./service-accounts";
 import { PROJECT_ID_PATTERN, type EmulatorState } from "./state";
 import type { ApiFlavour } from "./types";
@@ -120,20 +120,41 @@ export class AtlasApi {
     const auth = this.authenticate(req, method, rawUrl);
     if (!auth.ok) return { response: auth.response, authenticated: false, countKey };
 
-    const rate = this.deps.rateLimiter.take(auth.credential, nominalRateLimit(template));
+    const limiter = this.deps.rateLimiter;
+    const enforced = limiter.take(auth.credential);
     let response: ApiResponse | undefined;
-    if (!rate.allowed) {
-      response = errorResponse(atlasErrors.rateLimited(path, rate.retryAfterSeconds));
+    if (enforced && !enforced.allowed) {
+      const { capacity, refillPerSecond } = limiter.configured!;
+      const perMinute = Math.round(refillPerSecond * 60 * 1000) / 1000;
+      response = errorResponse(
+        atlasErrors.rateLimited(path.slice(1), enforced.retryAfterSeconds, capacity, perMinute, 60),
+      );
     } else if (api === "v2" && !acceptsV2(req.headers.accept)) {
       response = errorResponse(atlasErrors.invalidVersion(req.headers.accept ?? ""));
     } else {
       response = await this.withFaults(method, path, () => this.dispatch(req, api, method, path, search, body, routed));
     }
-    if (response && api === "v2") {
+    const rate = api === "v2" ? (enforced ?? this.nominalRate(auth.credential, routed)) : undefined;
+    if (response && rate) {
       response.headers["RateLimit-Limit"] = String(rate.limit);
       response.headers["RateLimit-Remaining"] = String(rate.remaining);
     }
     return { response, authenticated: true, countKey };
+  }
+
+  /**
+   * Atlas's nominal RateLimit-* values, counted per credential, project and route family. None for an unknown
+   * route or a project that does not exist: the recorded GROUP_NOT_FOUND answers carry no RateLimit-* headers.
+   */
+  private nominalRate(
+    credential: string,
+    routed: RouteResult<ApiHandler>,
+  ): { limit: number; remaining: number } | undefined {
+    if (routed.kind !== "match") return undefined;
+    const family = rateLimitFamily(routed.route.template);
+    const groupId = routed.params.groupId;
+    if (!family || groupId === undefined || !this.deps.state.projects.has(groupId)) return undefined;
+    return this.deps.rateLimiter.nominal(credential, groupId, family.family, family.limit);
   }
 
   private authenticate(req: IncomingMessage, method: string, rawUrl: string): AuthResult {

@@ -1,14 +1,14 @@
 // A per-project emulator CA that issues Atlas-managed user certificates. Keys come from Node's native crypto
 // (fast); node-forge only assembles the X.509 structure, and the signature is computed natively too.
-// Certificate shape copied from a real Atlas certificate (reference SNAP): issuer "CN=<projectId>, OU=Atlas,
-// O=MongoDB Inc", subject "CN=<username>", keyUsage digitalSignature and extKeyUsage clientAuth (both critical),
-// SHA-256, notBefore back-dated one hour (= the list's createdAt).
+// Certificate shape copied from the recorded Atlas certificate (certs-create-201): issuer attributes in DER order
+// CN=<projectId>, OU=Atlas, O=MongoDB Inc, subject CN=<username>, all PrintableString; only keyUsage
+// digitalSignature and extKeyUsage clientAuth, both critical; SHA-256 with RSA; an 8-byte serial; notBefore
+// back-dated one hour (= the list's createdAt). The CA key has the issued keys' size (Atlas's signs with RSA 4096).
 import { generateKeyPair, randomBytes, sign, type KeyObject } from "node:crypto";
 import forge from "node-forge";
 import { addCalendarMonths, truncateToSeconds } from "./clock";
 
 const ONE_HOUR_MS = 60 * 60 * 1000;
-const CA_KEY_BITS = 2048;
 const CA_LIFETIME_YEARS = 30;
 
 export interface RsaKeyPair {
@@ -59,12 +59,13 @@ export class ProjectCertificateAuthority {
     readonly certificatePem: string,
   ) {}
 
-  static async create(projectId: string, now: Date): Promise<ProjectCertificateAuthority> {
-    const keys = await generateRsaKeyPair(CA_KEY_BITS);
+  static async create(projectId: string, now: Date, keyBits: number): Promise<ProjectCertificateAuthority> {
+    const keys = await generateRsaKeyPair(keyBits);
+    // forge writes attributes in the order given, PrintableString unless told otherwise.
     const issuer: forge.pki.CertificateField[] = [
-      { shortName: "O", value: "MongoDB Inc" },
-      { shortName: "OU", value: "Atlas" },
       { shortName: "CN", value: projectId },
+      { shortName: "OU", value: "Atlas" },
+      { shortName: "O", value: "MongoDB Inc" },
     ];
     const cert = forge.pki.createCertificate();
     cert.serialNumber = serialHex(randomSerial());
@@ -96,7 +97,7 @@ export class ProjectCertificateAuthority {
     cert.serialNumber = serialHex(request.serial);
     cert.validity.notBefore = createdAt;
     cert.validity.notAfter = notAfter;
-    cert.setSubject([{ shortName: "CN", value: forge.util.encodeUtf8(request.username), valueTagClass: UTF8 }]);
+    cert.setSubject([commonName(request.username)]);
     cert.setIssuer(this.issuerAttributes);
     cert.publicKey = request.keys.forgePublicKey;
     cert.setExtensions([
@@ -114,8 +115,21 @@ export class ProjectCertificateAuthority {
   }
 }
 
-// forge's typings declare the tag class enum loosely; UTF8String keeps "@" and non-ASCII names legal.
+// forge's typings declare the tag class enum loosely.
 const UTF8 = forge.asn1.Type.UTF8 as unknown as forge.pki.CertificateField["valueTagClass"];
+const PRINTABLE = forge.asn1.Type.PRINTABLESTRING as unknown as forge.pki.CertificateField["valueTagClass"];
+/** X.680's PrintableString alphabet. */
+const PRINTABLE_STRING = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/**
+ * CN=<username> as PrintableString, as recorded; a name outside that alphabet ("@", "_", non-ASCII) becomes a
+ * UTF8String, which is what X.509 libraries fall back to (Atlas's choice for such names was not recorded).
+ */
+function commonName(username: string): forge.pki.CertificateField {
+  return PRINTABLE_STRING.test(username)
+    ? { shortName: "CN", value: username, valueTagClass: PRINTABLE }
+    : { shortName: "CN", value: forge.util.encodeUtf8(username), valueTagClass: UTF8 };
+}
 
 function serialHex(serial: bigint): string {
   return serial.toString(16).padStart(16, "0");

@@ -19,7 +19,8 @@ export class DigestAuthenticator {
   /** A `WWW-Authenticate` value with a fresh nonce, formatted exactly like Atlas's. */
   challenge(stale: boolean): string {
     this.pruneNonces();
-    const nonce = randomBytes(24).toString("base64url");
+    // 32 characters of standard base64 ("+" and "/" included), like every recorded Atlas nonce.
+    const nonce = randomBytes(24).toString("base64");
     this.nonces.set(nonce, Date.now());
     return `Digest realm="${DIGEST_REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`;
   }

@@ -35,13 +35,31 @@ export function emptyResponse(api: ApiVersion, status: number): ApiResponse {
   return { status, headers: { "Content-Type": successContentType(api) }, body: "" };
 }
 
-/** Errors are plain `application/json` on both versions (spec `components.responses`). */
+/**
+ * Errors are plain `application/json` on both versions. As recorded from Atlas: a compact body with its keys in
+ * A-Z order and an `X-Error-Code` header naming the errorCode; except a 401, whose body Atlas's authentication
+ * layer pretty-prints Jackson-style (`"k" : v`, keys error, reason, detail, errorCode) and which has no
+ * `X-Error-Code`.
+ */
 export function errorResponse(error: ApiError): ApiResponse {
+  if (error.status === 401) {
+    return {
+      status: 401,
+      headers: { "Content-Type": JSON_CONTENT_TYPE, ...error.headers },
+      body: jacksonPretty(error.unauthorizedBody()),
+    };
+  }
   return {
     status: error.status,
-    headers: { "Content-Type": JSON_CONTENT_TYPE, ...error.headers },
+    headers: { "Content-Type": JSON_CONTENT_TYPE, "X-Error-Code": error.errorCode, ...error.headers },
     body: toJsonText(error.body()),
   };
+}
+
+/** Jackson's default pretty printer for a flat object: two-space indent, `"key" : value`, no final newline. */
+function jacksonPretty(value: Record<string, string | number>): string {
+  const lines = Object.entries(value).map(([key, v]) => `  ${JSON.stringify(key)} : ${JSON.stringify(v)}`);
+  return `{\n${lines.join(",\n")}\n}`;
 }
 
 export function plainJsonResponse(status: number, value: unknown): ApiResponse {
@@ -69,9 +87,13 @@ export function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 export function send(res: ServerResponse, response: ApiResponse): void {
+  // A 204 carries no Content-Length (as recorded, and RFC 9110 §8.6); everything else an exact one.
   const bodyless = response.status === 204 || response.status === 304;
   const body = bodyless ? "" : response.body;
-  res.writeHead(response.status, { ...response.headers, "Content-Length": String(Buffer.byteLength(body)) });
+  res.writeHead(
+    response.status,
+    bodyless ? response.headers : { ...response.headers, "Content-Length": String(Buffer.byteLength(body)) },
+  );
   res.end(body);
 }
 

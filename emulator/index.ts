@@ -15,7 +15,7 @@ import { plainJsonResponse, send, splitUrl } from "./http-io";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
 import { ServiceAccounts } from "./service-accounts";
-import { EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
+import { defaultLdapSettings, EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
 import type { Emulator, EmulatorOptions } from "./types";
 
 export { EmulatorControl } from "./control";
@@ -27,21 +27,38 @@ export type {
   IssuedCertificateInfo,
   RateLimitSettings,
   RequestLogEntry,
+  SeedProject,
+  SeedUser,
   UserSecurityView,
   X509Type,
 } from "./types";
 
+/** Atlas issues RSA 4096 keys (recorded). */
+export const DEFAULT_KEY_BITS = 4096;
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const keyBits = options.keyBits ?? DEFAULT_KEY_BITS;
+  if (!Number.isInteger(keyBits) || keyBits < 512 || keyBits > 16384)
+    throw new Error(`keyBits must be an integer 512..16384`);
   const credentials = resolveCredentials(options);
   const clock = new EmulatorClock();
-  const state = new EmulatorState();
-  const seeded = state.createProject(options.projectId, sampleLdapSettings());
+  const state = new EmulatorState(keyBits);
+  const seeded = state.createProject(options.projectId, options.ldap ?? sampleLdapSettings());
   for (const { username, x509Type } of options.seedUsers ?? []) seeded.putUser(makeSeedUser(username, x509Type));
+  const projects: Record<string, string> = {};
+  for (const spec of options.projects ?? []) {
+    if (Object.hasOwn(projects, spec.name)) throw new Error(`two projects are named ${spec.name}`);
+    const project = state.createProject(spec.id, spec.ldap ?? defaultLdapSettings());
+    for (const { username, x509Type } of spec.users ?? []) project.putUser(makeSeedUser(username, x509Type));
+    if (spec.customerX509Cas !== undefined) project.customerX509Cas = spec.customerX509Cas;
+    projects[spec.name] = project.id;
+  }
 
-  const issuer = new CertificateIssuer(state, clock, options.keyBits ?? 2048);
+  const issuer = new CertificateIssuer(state, clock, keyBits);
   await issuer.fillKeyPool(options.keyPool ?? 0);
   const faults = new FaultInjector();
   const rateLimiter = new RateLimiter();
+  rateLimiter.configure(options.rateLimit ?? null);
   const requestLog = new RequestLog();
   const closing = new AbortController();
   let listChurn = false;
@@ -109,6 +126,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     baseUrl,
     credentials,
     projectId: seeded.id,
+    projects,
     control: new EmulatorControl(baseUrl),
     close() {
       closed ??= new Promise<void>((resolve) => {

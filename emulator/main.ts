@@ -1,89 +1,375 @@
 #!/usr/bin/env node
-// CLI entry: `npm run emulator -- --port 8787 [--public-key K] [--private-key K] [--project-id ID]
-// [--seed-user name:MANAGED]...`. Prints shell-sourceable credentials first, then serves until SIGINT/SIGTERM.
-import { startEmulator, type Emulator, type EmulatorOptions, type X509Type } from "./index";
+// The `atlas-x509-emulator` command (also `npm run emulator --`): starts the emulator on 127.0.0.1, creates the
+// projects and users the flags and seed file name, prints shell-sourceable NAME=value lines, then serves until
+// SIGINT/SIGTERM. Wrong flags exit 2 with a message; a failure to start (port taken) exits 1.
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { DEFAULT_KEY_BITS, startEmulator, type Emulator, type EmulatorOptions } from "./index";
+import type { SeedProject, SeedUser, X509Type } from "./types";
 
-const USAGE = `usage: atlas-emulator [--port N] [--public-key K] [--private-key K] [--client-id ID] [--client-secret S]
-                      [--project-id 24HEX] [--seed-user name:NONE|MANAGED|CUSTOMER]...`;
-const X509_TYPES: readonly string[] = ["NONE", "MANAGED", "CUSTOMER"];
+export const USAGE = `Usage: atlas-x509-emulator [options]
 
-export function parseCliArgs(argv: readonly string[]): EmulatorOptions {
+A local MongoDB Atlas Admin API emulator for the X.509 endpoints (loopback only). Prints NAME=value lines
+(MONGODB_ATLAS_BASE_URL, the API key pair, a service account, ATLAS_PROJECT_ID[_<NAME>]) once it listens, then
+serves until SIGINT or SIGTERM.
+
+Projects and users
+  --user NAME[:TYPE]         a database user; TYPE is MANAGED (default), CUSTOMER or NONE. The name may itself
+                             contain ":" and ","; the type is taken after the last ":". Goes to the project of
+                             the latest --project flag, else to the default project. Alias: --seed-user.
+  --project NAME[=ID]        another project (ID: 24 lowercase hex, random when absent); prints
+                             ATLAS_PROJECT_ID_<NAME>. A bare 24-hex value is both name and id.
+  --project-id ID            the default project's id (24 lowercase hex; random when absent)
+  --seed FILE                a JSON seed file: {"projectId", "users", "ldap", "projects": [{"name", "id",
+                             "users", "ldap", "customerX509": {"cas"}}]}; users are "name:TYPE" strings or
+                             {"username", "x509Type"} objects
+
+Certificates
+  --key-bits BITS            RSA size of issued keys and of each project's CA: 2048, 3072 or 4096
+                             (default ${DEFAULT_KEY_BITS}, as Atlas; 2048 is several times faster)
+  --key-pool N               generate N key pairs at start and hand them out in turn (default 0: a fresh key
+                             pair per certificate)
+  --certs-per-user N         unexpired certificates per user before ATLAS_GENERATED_CERTS_LIMIT_EXCEEDED
+                             (default 500)
+
+Rate limit (off by default; RateLimit-* headers are always sent on v2)
+  --rate-limit-capacity N    enforce a token bucket of N requests per credential; an empty bucket answers 429
+  --rate-limit-refill R      tokens added per second (default N/60, i.e. N per minute)
+
+Credentials (random when absent)
+  --public-key K  --private-key K  --client-id ID  --client-secret S
+
+Other
+  --port N                   port on 127.0.0.1 (default 0: a free port)
+  --token-ttl SECONDS        lifetime of service-account tokens (default 3600)
+  --env-file PATH            also write the NAME=value lines to PATH (atomically, once listening)
+  --log                      print one access-log line per API request to stderr
+  -h, --help                 print this help
+`;
+
+const X509_TYPES: readonly X509Type[] = ["NONE", "MANAGED", "CUSTOMER"];
+const PROJECT_ID = /^[a-f0-9]{24}$/;
+const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const KEY_SIZES = [2048, 3072, 4096];
+
+/** A mistake in the command line or seed file: reported with a pointer to --help, exit status 2. */
+export class UsageError extends Error {}
+
+export type CliCommand = { kind: "help" } | { kind: "run"; options: EmulatorOptions; envFile?: string; log: boolean };
+
+export function parseCliArgs(argv: readonly string[]): CliCommand {
   const options: EmulatorOptions = { port: 0 };
-  const seedUsers: NonNullable<EmulatorOptions["seedUsers"]> = [];
+  const defaultUsers: SeedUser[] = [];
+  const projects: SeedProject[] = [];
+  let envFile: string | undefined;
+  let log = false;
+  let refill: number | undefined;
+  /** Where --user puts users: the latest --project, else the default project. */
+  let currentUsers = defaultUsers;
+
   for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const [name, inline] = flag.includes("=")
-      ? [flag.slice(0, flag.indexOf("=")), flag.slice(flag.indexOf("=") + 1)]
-      : [flag, undefined];
-    const value = () => {
+    const arg = argv[i]!;
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    const value = (): string => {
       const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${name} needs a value\n${USAGE}`);
+      if (v === undefined || (inline === undefined && v.startsWith("--")))
+        throw new UsageError(`${name} needs a value`);
       return v;
     };
     switch (name) {
-      case "--port": {
-        const port = Number(value());
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535`);
-        options.port = port;
+      case "-h":
+      case "--help":
+        return { kind: "help" };
+      case "--port":
+        options.port = integer(name, value(), 0, 65535);
         break;
-      }
       case "--public-key":
-        options.publicKey = value();
+        options.publicKey = nonEmpty(name, value());
         break;
       case "--private-key":
-        options.privateKey = value();
+        options.privateKey = nonEmpty(name, value());
         break;
       case "--client-id":
-        options.clientId = value();
+        options.clientId = nonEmpty(name, value());
         break;
       case "--client-secret":
-        options.clientSecret = value();
+        options.clientSecret = nonEmpty(name, value());
         break;
       case "--project-id":
-        options.projectId = value();
+        options.projectId = projectId(name, value());
         break;
+      case "--user":
       case "--seed-user": {
-        // The username may itself contain ":" (DNs do not, but be safe): split on the last one.
         const spec = value();
-        const colon = spec.lastIndexOf(":");
-        const x509Type = spec.slice(colon + 1);
-        if (colon <= 0 || !X509_TYPES.includes(x509Type))
-          throw new Error(`--seed-user expects name:NONE|MANAGED|CUSTOMER, got ${spec}`);
-        seedUsers.push({ username: spec.slice(0, colon), x509Type: x509Type as X509Type });
+        currentUsers.push(parseUserSpec(`${name} ${JSON.stringify(spec)}`, spec));
         break;
       }
+      case "--project": {
+        const project = parseProjectSpec(value());
+        projects.push(project);
+        currentUsers = project.users!;
+        break;
+      }
+      case "--seed": {
+        const seed = readSeedFile(value());
+        if (seed.projectId !== undefined) {
+          if (options.projectId !== undefined && options.projectId !== seed.projectId) {
+            throw new UsageError(`--seed ${seed.file}: projectId ${seed.projectId} conflicts with --project-id`);
+          }
+          options.projectId = seed.projectId;
+        }
+        if (seed.ldap !== undefined) options.ldap = seed.ldap;
+        defaultUsers.push(...seed.users);
+        projects.push(...seed.projects);
+        break;
+      }
+      case "--key-bits": {
+        const bits = integer(name, value(), 1, 1 << 16);
+        if (!KEY_SIZES.includes(bits)) throw new UsageError(`--key-bits must be 2048, 3072 or 4096, got ${bits}`);
+        options.keyBits = bits;
+        break;
+      }
+      case "--key-pool":
+        options.keyPool = integer(name, value(), 0, 1000);
+        break;
+      case "--certs-per-user":
+        options.certsPerUserLimit = integer(name, value(), 1, 1_000_000);
+        break;
+      case "--rate-limit-capacity":
+        options.rateLimit = { capacity: integer(name, value(), 1, 1_000_000_000), refillPerSecond: 0 };
+        break;
+      case "--rate-limit-refill":
+        refill = decimal(name, value());
+        break;
+      case "--token-ttl":
+        options.tokenTtlSeconds = integer(name, value(), 1, 31 * 24 * 3600);
+        break;
+      case "--env-file":
+        envFile = nonEmpty(name, value());
+        break;
+      case "--log":
+        if (inline !== undefined) throw new UsageError("--log takes no value");
+        log = true;
+        break;
       default:
-        throw new Error(`unknown option ${flag}\n${USAGE}`);
+        throw new UsageError(`unknown option ${arg}`);
     }
   }
-  if (seedUsers.length > 0) options.seedUsers = seedUsers;
-  return options;
+
+  if (options.rateLimit) options.rateLimit.refillPerSecond = refill ?? options.rateLimit.capacity / 60;
+  else if (refill !== undefined) throw new UsageError("--rate-limit-refill needs --rate-limit-capacity");
+  checkProjects(options.projectId, defaultUsers, projects);
+  if (defaultUsers.length > 0) options.seedUsers = defaultUsers;
+  if (projects.length > 0) options.projects = projects;
+  const command: CliCommand = { kind: "run", options, log };
+  if (envFile !== undefined) command.envFile = envFile;
+  return command;
+}
+
+/** "orders-api:MANAGED", "CN=Jane Doe,O=Corp:CUSTOMER", or a bare name (MANAGED). */
+export function parseUserSpec(where: string, spec: string): SeedUser {
+  const colon = spec.lastIndexOf(":");
+  const suffix = colon === -1 ? "" : spec.slice(colon + 1).toUpperCase();
+  if (colon !== -1 && X509_TYPES.includes(suffix as X509Type)) {
+    const username = spec.slice(0, colon);
+    if (username === "") throw new UsageError(`${where}: the username is empty`);
+    return { username, x509Type: suffix as X509Type };
+  }
+  if (colon !== -1 && /^[A-Za-z]+$/.test(suffix)) {
+    throw new UsageError(`${where}: unknown user type ${spec.slice(colon + 1)} (use MANAGED, CUSTOMER or NONE)`);
+  }
+  if (spec === "") throw new UsageError(`${where}: the username is empty`);
+  return { username: spec, x509Type: "MANAGED" };
+}
+
+function parseProjectSpec(spec: string): SeedProject {
+  if (PROJECT_ID.test(spec)) return { name: spec, id: spec, users: [] };
+  const eq = spec.indexOf("=");
+  const name = eq === -1 ? spec : spec.slice(0, eq);
+  if (!PROJECT_NAME.test(name)) {
+    throw new UsageError(`--project ${spec}: a name is letters, digits, "-" and "_" (optionally =<24 hex id>)`);
+  }
+  return eq === -1 ? { name, users: [] } : { name, id: projectId(`--project ${name}`, spec.slice(eq + 1)), users: [] };
+}
+
+interface SeedFile {
+  file: string;
+  projectId?: string;
+  ldap?: Record<string, unknown>;
+  users: SeedUser[];
+  projects: SeedProject[];
+}
+
+/** Reads and checks a seed file; every mistake names the file and the JSON path. */
+export function readSeedFile(file: string): SeedFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`--seed ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--seed ${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const where = (path: string) => `--seed ${file}: ${path}`;
+  const root = object(where("the top level"), json, ["projectId", "users", "ldap", "projects"]);
+  const seed: SeedFile = { file, users: users(where, "users", root.users), projects: [] };
+  if (root.projectId !== undefined) seed.projectId = projectId(where("projectId"), root.projectId);
+  if (root.ldap !== undefined) seed.ldap = object(where("ldap"), root.ldap);
+  if (root.projects !== undefined) {
+    if (!Array.isArray(root.projects)) throw new UsageError(`${where("projects")} must be an array`);
+    root.projects.forEach((entry: unknown, n) => {
+      const at = `projects[${n}]`;
+      const p = object(where(at), entry, ["name", "id", "users", "ldap", "customerX509"]);
+      if (typeof p.name !== "string" || !PROJECT_NAME.test(p.name)) {
+        throw new UsageError(`${where(`${at}.name`)} must be letters, digits, "-" and "_"`);
+      }
+      const project: SeedProject = { name: p.name, users: users(where, `${at}.users`, p.users) };
+      if (p.id !== undefined) project.id = projectId(where(`${at}.id`), p.id);
+      if (p.ldap !== undefined) project.ldap = object(where(`${at}.ldap`), p.ldap);
+      if (p.customerX509 !== undefined) {
+        const cas = object(where(`${at}.customerX509`), p.customerX509, ["cas"]).cas;
+        if (typeof cas !== "string" || !cas.includes("-----BEGIN CERTIFICATE-----")) {
+          throw new UsageError(`${where(`${at}.customerX509.cas`)} must be PEM certificate text`);
+        }
+        project.customerX509Cas = cas;
+      }
+      seed.projects.push(project);
+    });
+  }
+  return seed;
+}
+
+function users(where: (path: string) => string, path: string, value: unknown): SeedUser[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new UsageError(`${where(path)} must be an array`);
+  return value.map((entry: unknown, n) => {
+    const at = where(`${path}[${n}]`);
+    if (typeof entry === "string") return parseUserSpec(at, entry);
+    const user = object(at, entry, ["username", "x509Type"]);
+    if (typeof user.username !== "string" || user.username === "") {
+      throw new UsageError(`${at}.username must be a non-empty string`);
+    }
+    const x509Type = user.x509Type ?? "MANAGED";
+    if (!X509_TYPES.includes(x509Type as X509Type)) {
+      throw new UsageError(`${at}.x509Type must be MANAGED, CUSTOMER or NONE`);
+    }
+    return { username: user.username, x509Type: x509Type as X509Type };
+  });
+}
+
+function object(where: string, value: unknown, keys?: readonly string[]): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UsageError(`${where} must be a JSON object`);
+  }
+  const unknown = keys ? Object.keys(value).filter((key) => !keys.includes(key)) : [];
+  if (unknown.length > 0) throw new UsageError(`${where}: unknown key ${unknown[0]} (known: ${keys!.join(", ")})`);
+  return value as Record<string, unknown>;
+}
+
+/** Unique project ids and names, and unique usernames within each project. */
+function checkProjects(defaultId: string | undefined, defaultUsers: SeedUser[], projects: SeedProject[]): void {
+  const ids = new Set(defaultId === undefined ? [] : [defaultId]);
+  const names = new Set<string>();
+  for (const project of projects) {
+    if (names.has(project.name)) throw new UsageError(`two projects are named ${project.name}`);
+    names.add(project.name);
+    if (project.id !== undefined) {
+      if (ids.has(project.id)) throw new UsageError(`two projects have the id ${project.id}`);
+      ids.add(project.id);
+    }
+  }
+  for (const [label, list] of [
+    ["the default project", defaultUsers],
+    ...projects.map((p) => [p.name, p.users ?? []] as const),
+  ] as const) {
+    const seen = new Set<string>();
+    for (const user of list) {
+      // X.509 users live in $external, NONE users in admin: the same name may exist once in each.
+      const key = `${user.x509Type === "NONE" ? "admin" : "$external"}/${user.username}`;
+      if (seen.has(key)) throw new UsageError(`user ${user.username} is given twice for ${label}`);
+      seen.add(key);
+    }
+  }
+}
+
+function projectId(where: string, value: unknown): string {
+  if (typeof value !== "string" || !PROJECT_ID.test(value)) {
+    throw new UsageError(`${where} must be 24 lowercase hexadecimal characters, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= min && n <= max)) throw new UsageError(`${flag} must be an integer ${min}..${max}, got ${text}`);
+  return n;
+}
+
+function decimal(flag: string, text: string): number {
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number >= 0, got ${text}`);
+  return n;
+}
+
+function nonEmpty(flag: string, text: string): string {
+  if (text === "") throw new UsageError(`${flag} must not be empty`);
+  return text;
 }
 
 /** `NAME=value` lines a shell can `source` (values quoted only when they need it). */
 export function environmentLines(emulator: Emulator): string[] {
   const { publicKey, privateKey, clientId, clientSecret } = emulator.credentials;
-  return [
+  const lines: Array<[string, string]> = [
     ["MONGODB_ATLAS_BASE_URL", emulator.baseUrl],
     ["MONGODB_ATLAS_PUBLIC_API_KEY", publicKey],
     ["MONGODB_ATLAS_PRIVATE_API_KEY", privateKey],
     ["MONGODB_ATLAS_CLIENT_ID", clientId],
     ["MONGODB_ATLAS_CLIENT_SECRET", clientSecret],
     ["ATLAS_PROJECT_ID", emulator.projectId],
-  ].map(([name, value]) => `${name}=${shellQuote(value!)}`);
+  ];
+  for (const [name, id] of Object.entries(emulator.projects ?? {})) {
+    lines.push([`ATLAS_PROJECT_ID_${name.toUpperCase().replace(/-/g, "_")}`, id]);
+  }
+  return lines.map(([name, value]) => `${name}=${shellQuote(value)}`);
 }
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Starts the emulator, prints the environment lines, and closes cleanly on SIGINT/SIGTERM. */
+/**
+ * Runs the command: prints the help, or starts the emulator, prints the environment lines (and writes them to
+ * --env-file) and closes cleanly on SIGINT/SIGTERM. Throws UsageError for a bad command line.
+ */
 export async function runCli(
   argv: readonly string[],
   write: (text: string) => void = (t) => process.stdout.write(t),
-): Promise<Emulator> {
-  const emulator = await startEmulator(parseCliArgs(argv));
-  write(environmentLines(emulator).join("\n") + "\n");
+): Promise<Emulator | undefined> {
+  const command = parseCliArgs(argv);
+  if (command.kind === "help") {
+    write(USAGE);
+    return undefined;
+  }
+  const options = command.log
+    ? { ...command.options, log: (line: string) => process.stderr.write(`${line}\n`) }
+    : command.options;
+  const emulator = await startEmulator(options);
+  const text = environmentLines(emulator).join("\n") + "\n";
+  if (command.envFile !== undefined) {
+    try {
+      writeFileSync(`${command.envFile}.tmp-${process.pid}`, text, { mode: 0o600 });
+      renameSync(`${command.envFile}.tmp-${process.pid}`, command.envFile);
+    } catch (error) {
+      await emulator.close();
+      throw error;
+    }
+  }
+  write(text);
   const stop = () => {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
@@ -96,7 +382,12 @@ export async function runCli(
 
 if (require.main === module) {
   runCli(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`atlas-x509-emulator: ${error.message}\nRun atlas-x509-emulator --help for the options.\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`atlas-x509-emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    }
   });
 }

@@ -6,7 +6,12 @@ import type { ApiResponse } from "./http-io";
 import type { Route } from "./router";
 import { createDatabaseUser, deleteDatabaseUser, getDatabaseUser, updateDatabaseUser } from "./handlers/database-users";
 import { createUserCert, listUserCerts } from "./handlers/user-certs";
-import { disableCustomerX509, getUserSecurity, updateUserSecurity } from "./handlers/user-security";
+import {
+  deleteUserToDnMapping,
+  disableCustomerX509,
+  getUserSecurity,
+  updateUserSecurity,
+} from "./handlers/user-security";
 
 export type ApiHandler = (ctx: ApiContext) => ApiResponse | Promise<ApiResponse>;
 
@@ -25,9 +30,17 @@ export const API_ROUTES: readonly Route<ApiHandler>[] = [
   { method: "GET", template: USER_SECURITY, handler: getUserSecurity },
   { method: "PATCH", template: USER_SECURITY, handler: updateUserSecurity },
   { method: "DELETE", template: `${USER_SECURITY}/customerX509`, handler: disableCustomerX509 },
+  { method: "DELETE", template: `${USER_SECURITY}/ldap/userToDNMapping`, handler: deleteUserToDnMapping },
 ];
 
-/** Atlas's observed bucket sizes (reference SNAP): certs endpoints 1200, user endpoints 10000. */
-export function nominalRateLimit(template: string | undefined): number {
-  return template === CERTS ? 1200 : 10000;
+/**
+ * Atlas's rate-limit family of a route and its RateLimit-Limit, as recorded: the certs routes (GET and POST share
+ * one budget) and every userSecurity route (one budget across methods) 1200; POST and DELETE databaseUsers 10000
+ * (GET and PATCH of a user are not recorded: 10000 is a guess). Undefined for paths that match no route.
+ */
+export function rateLimitFamily(template: string | undefined): { family: string; limit: number } | undefined {
+  if (template === undefined) return undefined;
+  if (template === CERTS) return { family: "certs", limit: 1200 };
+  if (template.startsWith(USER_SECURITY)) return { family: "userSecurity", limit: 1200 };
+  return { family: "databaseUsers", limit: 10000 };
 }

@@ -59,13 +59,15 @@ export class Project {
   constructor(
     readonly id: string,
     ldap: Record<string, unknown>,
+    /** RSA size of the project CA's key: the emulator's keyBits. */
+    private readonly caKeyBits = 4096,
   ) {
     this.ldap = ldap;
   }
 
   /** Created on first use: generating a CA key for every project up front would slow down tests that never need it. */
   certificateAuthority(clock: EmulatorClock): Promise<ProjectCertificateAuthority> {
-    this.authority ??= ProjectCertificateAuthority.create(this.id, clock.now());
+    this.authority ??= ProjectCertificateAuthority.create(this.id, clock.now(), this.caKeyBits);
     return this.authority;
   }
 
@@ -106,11 +108,13 @@ export class EmulatorState {
   private readonly serials = new Set<bigint>();
   private certificateSequence = 0;
 
+  constructor(private readonly caKeyBits = 4096) {}
+
   createProject(projectId: string | undefined, ldap: Record<string, unknown> = defaultLdapSettings()): Project {
     const id = projectId ?? randomBytes(12).toString("hex");
     if (!PROJECT_ID_PATTERN.test(id)) throw new Error(`project id must be 24 lowercase hex characters: ${id}`);
     if (this.projects.has(id)) throw new Error(`project ${id} already exists`);
-    const project = new Project(id, ldap);
+    const project = new Project(id, ldap, this.caKeyBits);
     this.projects.set(id, project);
     return project;
   }
@@ -139,14 +143,12 @@ function byCreation(a: StoredCertificate, b: StoredCertificate): number {
   return a.createdAt.getTime() - b.createdAt.getTime() || a.sequence - b.sequence;
 }
 
-/** What a fresh Atlas project reports for LDAP (believed; unverified). */
+/**
+ * What a fresh Atlas project reports for LDAP: the recorded ldap section minus the fields the CLI had set
+ * (usersecurity-get-200 after `atlas security ldap save`). Inferred: no fresh project was recorded as such.
+ */
 export function defaultLdapSettings(): Record<string, unknown> {
-  return {
-    authenticationEnabled: false,
-    authorizationEnabled: false,
-    authzQueryTemplate: "{USER}?memberOf?base",
-    port: 636,
-  };
+  return { authenticationEnabled: false, authorizationEnabled: false };
 }
 
 /** Non-trivial LDAP settings for the seeded project, so tests can prove a customerX509 PATCH leaves them byte-identical. */

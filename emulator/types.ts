@@ -15,8 +15,18 @@ export interface EmulatorOptions {
   /** The seeded project, 24 hex characters; random when absent. */
   projectId?: string;
   /** Users created in the seeded project: $external for X.509 users, admin for NONE. */
-  seedUsers?: Array<{ username: string; x509Type: X509Type }>;
-  /** RSA size of issued user keys. Default 2048 for speed; real Atlas issues 4096. */
+  seedUsers?: SeedUser[];
+  /**
+   * LDAP settings of the seeded project (bindPassword is write-only). Default: sample settings (a host, a bind
+   * user, a mapping), so tests can prove that a customerX509 PATCH leaves them alone.
+   */
+  ldap?: Record<string, unknown>;
+  /** Further projects created at start, each with fresh LDAP settings unless given; ids by name in `projects`. */
+  projects?: SeedProject[];
+  /**
+   * RSA size of issued user keys and of each project's CA key. Default 4096, as Atlas. Key generation is slow at
+   * 4096 (about a second each); tests that do not check the key size use 2048 (or a key pool).
+   */
   keyBits?: number;
   /**
    * Benchmarks: generate this many key pairs at start and hand them out in turn, instead of a fresh key pair per
@@ -29,6 +39,8 @@ export interface EmulatorOptions {
   certsPerUserLimit?: number;
   /** Lifetime of service-account access tokens. Default 3600. */
   tokenTtlSeconds?: number;
+  /** An enforced token bucket per credential from the start, as `control.setRateLimit()` sets one. Default none. */
+  rateLimit?: RateLimitSettings;
   /** Optional access-log sink; silent by default. */
   log?: (line: string) => void;
 }
@@ -38,9 +50,28 @@ export interface Emulator {
   readonly baseUrl: string;
   readonly credentials: { publicKey: string; privateKey: string; clientId: string; clientSecret: string };
   readonly projectId: string;
+  /** Ids of the projects created from `EmulatorOptions.projects`, by name. */
+  readonly projects: Readonly<Record<string, string>>;
   readonly control: EmulatorControl;
   /** Closes the server and every socket (keep-alive included) promptly. */
   close(): Promise<void>;
+}
+
+export interface SeedUser {
+  username: string;
+  x509Type: X509Type;
+}
+
+export interface SeedProject {
+  /** A name for the caller's own use (the CLI prints ATLAS_PROJECT_ID_<NAME>); Atlas's own name is not modelled. */
+  name: string;
+  /** 24 lowercase hex characters; random when absent. */
+  id?: string;
+  users?: SeedUser[];
+  /** LDAP settings; default those of a fresh Atlas project. */
+  ldap?: Record<string, unknown>;
+  /** A customer CA bundle, stored as given without Atlas's validation (as `control.setCustomerX509()` does). */
+  customerX509Cas?: string;
 }
 
 export type ApiFlavour = "v2" | "v1.0" | "oauth";

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
     `pulumi ${pulumiVersion}, node ${process.version}: ${CERTIFICATES} certificates for ${USERS.length} users ` +
       `and one CA bundle in one pulumi up (emulator keys: RSA 2048)\n`,
   );
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ keyBits: 2048 });
   const failures: string[] = [];
   try {
     for (const phase of [ATLAS_LIKE, TIGHT]) {

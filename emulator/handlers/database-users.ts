@@ -118,7 +118,8 @@ function newUserFromBody(body: Record<string, unknown>): DatabaseUser {
 
 /** Atlas-style body: alphabetical keys, write-only fields (password) left out, groupId included. */
 function renderUser(ctx: ApiContext, user: DatabaseUser): Record<string, unknown> {
-  const path = `/groups/${ctx.project.id}/databaseUsers/${encodeURIComponent(user.databaseName)}/${encodeURIComponent(user.username)}`;
+  // As recorded: ".../databaseUsers/$external/user389" ("$" is legal in a path and Atlas leaves it as is).
+  const path = `/groups/${ctx.project.id}/databaseUsers/${linkSegment(user.databaseName)}/${linkSegment(user.username)}`;
   return {
     awsIAMType: user.awsIAMType,
     databaseName: user.databaseName,
@@ -134,6 +135,11 @@ function renderUser(ctx: ApiContext, user: DatabaseUser): Record<string, unknown
     username: user.username,
     x509Type: user.x509Type,
   };
+}
+
+/** Percent-encoding for a self link; how Atlas escapes DN usernames there is not recorded (a guess). */
+function linkSegment(value: string): string {
+  return encodeURIComponent(value).replace(/%24/g, "$");
 }
 
 function isExternal(user: DatabaseUser): boolean {

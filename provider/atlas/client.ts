@@ -48,20 +48,6 @@ export interface UserSecurity {
   ldap?: Record<string, unknown>;
 }
 
-export interface DatabaseUserRole {
-  databaseName: string;
-  roleName: string;
-  collectionName?: string;
-}
-
-export interface DatabaseUser {
-  username: string;
-  databaseName: string;
-  x509Type?: "NONE" | "MANAGED" | "CUSTOMER";
-  roles: DatabaseUserRole[];
-  groupId?: string;
-}
-
 /** A path segment, percent-encoded. Rejects values a URL parser would drop or resolve ("", ".", ".."). */
 export function pathSegment(name: string, value: string): string {
   if (typeof value !== "string" || value === "" || value === "." || value === "..") {
@@ -175,41 +161,6 @@ export class AtlasClient {
     });
   }
 
-  async createDatabaseUser(groupId: string, user: DatabaseUser): Promise<DatabaseUser> {
-    const request: ApiRequest = {
-      method: "POST",
-      path: `/groups/${pathSegment("groupId", groupId)}/databaseUsers`,
-      body: { ...user, groupId },
-      safety: "nonIdempotent",
-    };
-    const response = await this.#transport.send(request);
-    return this.#databaseUser(request, response);
-  }
-
-  async getDatabaseUser(groupId: string, databaseName: string, username: string): Promise<DatabaseUser> {
-    const request: ApiRequest = {
-      method: "GET",
-      path: userPath(groupId, databaseName, username),
-      safety: "idempotent",
-    };
-    const response = await this.#transport.send(request);
-    return this.#databaseUser(request, response);
-  }
-
-  async deleteDatabaseUser(groupId: string, databaseName: string, username: string): Promise<void> {
-    try {
-      await this.#transport.send({
-        method: "DELETE",
-        path: userPath(groupId, databaseName, username),
-        safety: "idempotent",
-      });
-    } catch (error) {
-      // A retried DELETE that finds the user gone: an earlier attempt deleted it before its response was lost.
-      if (error instanceof AtlasApiError && error.status === 404 && error.attempts > 1) return;
-      throw error;
-    }
-  }
-
   // ---- response checks --------------------------------------------------------------------------------------
 
   async #userSecurity(request: ApiRequest): Promise<UserSecurity> {
@@ -222,24 +173,6 @@ export class AtlasClient {
     if (isJsonObject(customer)) security.customerX509 = typeof customer.cas === "string" ? { cas: customer.cas } : {};
     if (isJsonObject(body.ldap)) security.ldap = body.ldap;
     return security;
-  }
-
-  #databaseUser(request: ApiRequest, response: ApiResponse): DatabaseUser {
-    const body = this.#json(request, response);
-    if (!isJsonObject(body) || typeof body.username !== "string" || typeof body.databaseName !== "string") {
-      throw this.#unexpected(request, response, "it is not a database user");
-    }
-    const roles = (Array.isArray(body.roles) ? body.roles : []).map(toRole);
-    if (roles.some((role) => role === undefined)) throw this.#unexpected(request, response, "a role is malformed");
-    const user: DatabaseUser = {
-      username: body.username,
-      databaseName: body.databaseName,
-      roles: roles.filter((role) => role !== undefined),
-    };
-    if (body.x509Type === "NONE" || body.x509Type === "MANAGED" || body.x509Type === "CUSTOMER")
-      user.x509Type = body.x509Type;
-    if (typeof body.groupId === "string") user.groupId = body.groupId;
-    return user;
   }
 
   #userCert(request: ApiRequest, response: ApiResponse, item: unknown): UserCert {
@@ -286,18 +219,6 @@ const GARBLED_RESPONSE_HINT =
 
 function certsPath(groupId: string, username: string): string {
   return `/groups/${pathSegment("groupId", groupId)}/databaseUsers/${pathSegment("username", username)}/certs`;
-}
-
-function userPath(groupId: string, databaseName: string, username: string): string {
-  return `/groups/${pathSegment("groupId", groupId)}/databaseUsers/${pathSegment("databaseName", databaseName)}/${pathSegment("username", username)}`;
-}
-
-function toRole(value: unknown): DatabaseUserRole | undefined {
-  if (!isJsonObject(value) || typeof value.databaseName !== "string" || typeof value.roleName !== "string")
-    return undefined;
-  const role: DatabaseUserRole = { databaseName: value.databaseName, roleName: value.roleName };
-  if (typeof value.collectionName === "string") role.collectionName = value.collectionName;
-  return role;
 }
 
 function stringFields<K extends string>(object: JsonObject, keys: readonly K[]): Record<K, string> | undefined {

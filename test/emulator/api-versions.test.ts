@@ -7,7 +7,7 @@ let atlas: AtlasCaller;
 let group: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedUsers: [{ username: "alice", x509Type: "MANAGED" }] });
+  emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "alice", x509Type: "MANAGED" }] });
   atlas = new AtlasCaller(emulator);
   group = `/groups/${emulator.projectId}`;
 });
@@ -84,9 +84,9 @@ describe("API versions and media types", () => {
     expect(json(response)).toMatchObject({ errorCode: "RESOURCE_NOT_FOUND" });
   });
 
-  it("rejects a malformed group id with 400 INVALID_GROUP_ID and an unknown one with 404 GROUP_NOT_FOUND", async () => {
+  it("rejects a malformed group id with 404 INVALID_GROUP_ID and an unknown one with 404 GROUP_NOT_FOUND", async () => {
     const invalid = await atlas.call("GET", "/groups/not-a-group/userSecurity");
-    expect(invalid.status).toBe(400);
+    expect(invalid.status).toBe(404);
     expect(json(invalid)).toMatchObject({ errorCode: "INVALID_GROUP_ID" });
     const unknown = await atlas.call("GET", "/groups/0123456789abcdef01234567/userSecurity");
     expect(unknown.status).toBe(404);

@@ -8,7 +8,7 @@ let atlas: AtlasCaller;
 let group: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ keyBits: 2048 });
   atlas = new AtlasCaller(emulator);
   group = `/groups/${emulator.projectId}`;
 });
@@ -39,7 +39,7 @@ describe("database users", () => {
       groupId: emulator.projectId,
       labels: [],
       ldapAuthType: "NONE",
-      links: [{ href: expect.stringContaining(`/databaseUsers/%24external/managed-${api}`), rel: "self" }],
+      links: [{ href: expect.stringContaining(`/databaseUsers/$external/managed-${api}`), rel: "self" }],
       oidcAuthType: "NONE",
       roles,
       scopes: [],
@@ -171,6 +171,7 @@ describe("database users", () => {
 
   it("seeds users from the options: X.509 in $external, NONE in admin", async () => {
     const seeded = await startEmulator({
+      keyBits: 2048,
       seedUsers: [
         { username: "m", x509Type: "MANAGED" },
         { username: "n", x509Type: "NONE" },

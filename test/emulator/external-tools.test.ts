@@ -17,7 +17,7 @@ let dir: string;
 let certsUrl: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedUsers: [{ username: "alice", x509Type: "MANAGED" }] });
+  emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "alice", x509Type: "MANAGED" }] });
   certsUrl = `${emulator.baseUrl}/api/atlas/v2/groups/${emulator.projectId}/databaseUsers/alice/certs`;
   dir = await mkdtemp(path.join(tmpdir(), "atlas-emulator-"));
 });

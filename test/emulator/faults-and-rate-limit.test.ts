@@ -133,7 +133,7 @@ describe("fault injection", () => {
 });
 
 describe("rate limit", () => {
-  it("answers 429 RATE_LIMITED with Retry-After once the credential's bucket is empty", async () => {
+  it("answers 429 RATE_LIMITED_TOKEN_BUCKET with Retry-After once the credential's bucket is empty", async () => {
     await userSecurity(); // make sure the client holds a nonce, so no challenge round-trips below
     await emulator.control.setRateLimit({ capacity: 3, refillPerSecond: 0.5 });
     const remaining: string[] = [];
@@ -149,7 +149,17 @@ describe("rate limit", () => {
     expect(limited.headers["retry-after"]).toMatch(/^\d+$/);
     expect(Number(limited.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     expect(limited.headers["ratelimit-remaining"]).toBe("0");
-    expect(json(limited)).toMatchObject({ error: 429, errorCode: "RATE_LIMITED", reason: "Too Many Requests" });
+    expect(json(limited)).toMatchObject({
+      error: 429,
+      errorCode: "RATE_LIMITED_TOKEN_BUCKET",
+      reason: "Too Many Requests",
+      parameters: [`api/atlas/v2${group}/userSecurity`, Number(limited.headers["retry-after"]), 3, 30, 60],
+    });
+    expect(json(limited).detail).toBe(
+      `Rate limit exceeded for api/atlas/v2${group}/userSecurity. Please retry after ${limited.headers["retry-after"]} ` +
+        "seconds. Request capacity: 3. Refill rate: 30 per 60 seconds.",
+    );
+    expect(limited.headers["x-error-code"]).toBe("RATE_LIMITED_TOKEN_BUCKET");
     expect(specErrors(limited)).toEqual([]);
   });
 

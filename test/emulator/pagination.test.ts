@@ -14,7 +14,7 @@ interface Page {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedUsers: [{ username: "many", x509Type: "MANAGED" }] });
+  emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "many", x509Type: "MANAGED" }] });
   atlas = new AtlasCaller(emulator);
   certs = `/groups/${emulator.projectId}/databaseUsers/many/certs`;
   await emulator.control.seedCertificates(emulator.projectId, "many", SEEDED, 12);

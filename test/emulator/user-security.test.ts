@@ -13,7 +13,7 @@ let secondCa: string;
 let seededLdap: Record<string, unknown>;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seedUsers: [{ username: "alice", x509Type: "MANAGED" }] });
+  emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "alice", x509Type: "MANAGED" }] });
   atlas = new AtlasCaller(emulator);
   path = `/groups/${emulator.projectId}/userSecurity`;
   customerCa = await emulator.control.caCertificate(await emulator.control.createProject());
@@ -27,12 +27,12 @@ afterEach(async () => {
   await emulator.control.setLdap(emulator.projectId, seededLdap);
 });
 
-/** The exact bytes of the "ldap" member in a response body. */
+/** The exact bytes of the "ldap" member in a response body (the last member: userSecurity has no links). */
 function ldapText(text: string): string {
   const start = text.indexOf('"ldap":');
-  const end = text.indexOf(',"links":');
   expect(start).toBeGreaterThan(-1);
-  return text.slice(start, end);
+  expect(text.endsWith("}")).toBe(true);
+  return text.slice(start, -1);
 }
 
 describe("userSecurity", () => {
@@ -47,7 +47,7 @@ describe("userSecurity", () => {
       bindUsername: expect.stringContaining("CN=BindUser"),
     });
     expect(response.text).not.toContain("bindPassword");
-    expect(body.links).toEqual([{ href: `${emulator.baseUrl}/api/atlas/v2${path}`, rel: "self" }]);
+    expect(Object.keys(body)).toEqual(["customerX509", "ldap"]);
   });
 
   it("PATCH customerX509 answers 202, stores cas exactly as sent and leaves ldap byte-identical", async () => {

@@ -29,7 +29,7 @@ async function ldap(): Promise<string> {
 }
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ keyBits: 2048 });
   ldapBefore = await ldap();
   stack = EngineStack.create({
     program: "test/programs/customer/index.ts",

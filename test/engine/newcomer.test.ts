@@ -15,6 +15,7 @@ let emulator: Emulator;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    keyBits: 2048,
     seedUsers: [
       { username: "orders-api", x509Type: "MANAGED" },
       { username: "billing-worker", x509Type: "MANAGED" },

@@ -24,7 +24,7 @@ let provider: CustomerX509ConfigProvider;
 let warnings: string[];
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ keyBits: 2048 });
   const harness = providerHarness(emulator);
   provider = new CustomerX509ConfigProvider(harness.context);
   warnings = harness.warnings;

@@ -30,6 +30,7 @@ let projectId: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    keyBits: 2048,
     certsPerUserLimit: 5000,
     seedUsers: [
       { username: "app-service", x509Type: "MANAGED" },

@@ -225,6 +225,7 @@ let emulator: Emulator;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    keyBits: 2048,
     projectId: PROJECT_ID,
     publicKey: PUBLIC_KEY,
     privateKey: API_PRIVATE_KEY,

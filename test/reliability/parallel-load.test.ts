@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 
 let emulator: Emulator;
 beforeAll(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ keyBits: 2048 });
 });
 afterAll(() => emulator.close());
 
