@@ -1,0 +1,63 @@
+// The user-project test layer's common steps: a copy of an example installed from the package tarball (packed
+// once by global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on
+// what the CLI left behind.
+import * as path from "node:path";
+import type { Emulator } from "../../emulator";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { UserProject, type Deployment } from "../../scripts/lib/user-project";
+import { findPlainSecrets } from "./state";
+
+export const MANAGED_CERTIFICATE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
+export const CUSTOMER_X509_CONFIG = "pulumi-nodejs:dynamic/atlas:CustomerX509Config";
+
+/** A copy of `source` (relative to the repository root), with this package installed from its tarball. */
+export function userProjectFrom(source: string): UserProject {
+  const tarball = process.env.PULUMI_ATLAS_X509_TARBALL;
+  const pulumiBinDir = process.env.PULUMI_CLI_BIN_DIR;
+  if (!tarball || !pulumiBinDir) throw new Error("run the user-project tests through jest: its globalSetup packs");
+  return UserProject.create({
+    source: path.join(repoRoot, source),
+    tarball,
+    pulumiBinDir,
+    installCache: path.join(repoRoot, ".work", "user-project-installs"),
+  });
+}
+
+/** `pulumi stack init` and the stack config a user sets: the project id, the base URL, secret API keys. */
+export async function initStack(project: UserProject, emulator: Emulator, projectId = emulator.projectId) {
+  await project.pulumiOk(["stack", "init", "dev"]);
+  await project.setConfig("projectId", projectId);
+  await project.setConfig("mongodbatlas:baseUrl", emulator.baseUrl);
+  await project.setConfig("mongodbatlas:publicKey", emulator.credentials.publicKey, { secret: true });
+  await project.setConfig("mongodbatlas:privateKey", emulator.credentials.privateKey, { secret: true });
+}
+
+export function resourcesOf(deployment: Deployment, type: string) {
+  return (deployment.resources ?? []).filter((r) => r.type === type);
+}
+
+/** Every `__provider` of the deployment's dynamic resources, inputs and outputs. */
+export function serializedProviders(deployment: Deployment): string[] {
+  return (deployment.resources ?? [])
+    .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic"))
+    .flatMap((r) => [r.inputs?.__provider, r.outputs?.__provider])
+    .map((value) => (typeof value === "string" ? value : JSON.stringify(value)));
+}
+
+/** The secrets that must never appear in plain text (API secrets, any PEM key, the keys of `pems`) found in the texts. */
+export function plainSecretsIn(texts: string[], emulator: Emulator, pems: string[] = []): string[] {
+  const needles = [
+    emulator.credentials.privateKey,
+    emulator.credentials.clientSecret,
+    "BEGIN PRIVATE KEY",
+    ...pems.map(privateKeyLine),
+  ];
+  return findPlainSecrets(texts.join("\n"), needles);
+}
+
+/** A line of base64 from inside a PEM's private key block: present in any copy of that key. */
+function privateKeyLine(pem: string): string {
+  const key = /-----BEGIN PRIVATE KEY-----\s+([A-Za-z0-9+/=]{40,})/.exec(pem)?.[1];
+  if (!key) throw new Error("no PKCS#8 private key in the PEM");
+  return key;
+}
