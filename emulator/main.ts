@@ -41,7 +41,7 @@ Credentials (random when absent)
 Other
   --port N                   port on 127.0.0.1 (default 0: a free port)
   --token-ttl SECONDS        lifetime of service-account tokens (default 3600)
-  --env-file PATH            also write the NAME=value lines to PATH (atomically, once listening)
+  --write-env PATH            also write the NAME=value lines to PATH (atomically, once listening)
   --log                      print one access-log line per API request to stderr
   -h, --help                 print this help
 `;
@@ -54,13 +54,13 @@ const KEY_SIZES = [2048, 3072, 4096];
 /** A mistake in the command line or seed file: reported with a pointer to --help, exit status 2. */
 export class UsageError extends Error {}
 
-export type CliCommand = { kind: "help" } | { kind: "run"; options: EmulatorOptions; envFile?: string; log: boolean };
+export type CliCommand = { kind: "help" } | { kind: "run"; options: EmulatorOptions; writeEnv?: string; log: boolean };
 
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const options: EmulatorOptions = { port: 0 };
   const defaultUsers: SeedUser[] = [];
   const projects: SeedProject[] = [];
-  let envFile: string | undefined;
+  let writeEnv: string | undefined;
   let log = false;
   let refill: number | undefined;
   /** Where --user puts users: the latest --project, else the default project. */
@@ -145,8 +145,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case "--token-ttl":
         options.tokenTtlSeconds = integer(name, value(), 1, 31 * 24 * 3600);
         break;
-      case "--env-file":
-        envFile = nonEmpty(name, value());
+      // Not "--env-file": Node 22 reads that flag (and loads the file) wherever it appears on the command line.
+      case "--write-env":
+        writeEnv = nonEmpty(name, value());
         break;
       case "--log":
         if (inline !== undefined) throw new UsageError("--log takes no value");
@@ -163,7 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   if (defaultUsers.length > 0) options.seedUsers = defaultUsers;
   if (projects.length > 0) options.projects = projects;
   const command: CliCommand = { kind: "run", options, log };
-  if (envFile !== undefined) command.envFile = envFile;
+  if (writeEnv !== undefined) command.writeEnv = writeEnv;
   return command;
 }
 
@@ -344,7 +345,7 @@ function shellQuote(value: string): string {
 
 /**
  * Runs the command: prints the help, or starts the emulator, prints the environment lines (and writes them to
- * --env-file) and closes cleanly on SIGINT/SIGTERM. Throws UsageError for a bad command line.
+ * --write-env) and closes cleanly on SIGINT/SIGTERM. Throws UsageError for a bad command line.
  */
 export async function runCli(
   argv: readonly string[],
@@ -360,10 +361,10 @@ export async function runCli(
     : command.options;
   const emulator = await startEmulator(options);
   const text = environmentLines(emulator).join("\n") + "\n";
-  if (command.envFile !== undefined) {
+  if (command.writeEnv !== undefined) {
     try {
-      writeFileSync(`${command.envFile}.tmp-${process.pid}`, text, { mode: 0o600 });
-      renameSync(`${command.envFile}.tmp-${process.pid}`, command.envFile);
+      writeFileSync(`${command.writeEnv}.tmp-${process.pid}`, text, { mode: 0o600 });
+      renameSync(`${command.writeEnv}.tmp-${process.pid}`, command.writeEnv);
     } catch (error) {
       await emulator.close();
       throw error;

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { EmulatorControl } from "../../emulator/index";
 import { environmentLines, parseCliArgs, runCli, UsageError } from "../../emulator/main";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { AtlasCaller, rawRequest } from "../support/atlas-http";
@@ -44,14 +45,14 @@ describe("emulator CLI", () => {
         "7",
         "--token-ttl",
         "60",
-        "--env-file",
+        "--write-env",
         "/tmp/x.env",
         "--log",
       ]),
     ).toEqual({
       kind: "run",
       log: true,
-      envFile: "/tmp/x.env",
+      writeEnv: "/tmp/x.env",
       options: {
         port: 8787,
         publicKey: "pubkey",
@@ -188,10 +189,10 @@ describe("emulator CLI", () => {
     ]);
   });
 
-  it("prints working credentials first, also into --env-file, with the flags' projects and users (in-process)", async () => {
+  it("prints working credentials first, also into --write-env, with the flags' projects and users (in-process)", async () => {
     let output = "";
     const dir = mkdtempSync(path.join(os.tmpdir(), "emulator-env-"));
-    const envFile = path.join(dir, "atlas.env");
+    const writeEnv = path.join(dir, "atlas.env");
     const emulator = (await runCli(
       [
         "--port",
@@ -206,13 +207,13 @@ describe("emulator CLI", () => {
         "billing",
         "--user",
         "CN=Jane Doe,O=Corp:CUSTOMER",
-        "--env-file",
-        envFile,
+        "--write-env",
+        writeEnv,
       ],
       (text) => (output += text),
     ))!;
     try {
-      expect(readFileSync(envFile, "utf8")).toBe(output);
+      expect(readFileSync(writeEnv, "utf8")).toBe(output);
       const env = Object.fromEntries(
         output
           .trim()
@@ -276,17 +277,28 @@ describe("emulator CLI", () => {
       "--key-bits",
       "--key-pool",
       "--rate-limit-capacity",
-      "--env-file",
+      "--write-env",
     ]) {
       expect(help.stdout).toContain(flag);
     }
   });
 
   it("runs as its own process until SIGTERM, then exits cleanly", async () => {
-    // The compiled entry point, as the package's bin runs it (`npm test` builds first).
+    const dir = mkdtempSync(path.join(os.tmpdir(), "emulator-bin-"));
+    const envPath = path.join(dir, "atlas.env");
+    // The compiled entry point, as the package's bin runs it (`npm test` builds first). --write-env through a real
+    // node process: node itself must not take it for one of its own flags.
     const child = spawn(
       process.execPath,
-      [path.join(repoRoot, "dist", "emulator", "main.js"), "--port", "0", "--user", "svc:MANAGED"],
+      [
+        path.join(repoRoot, "dist", "emulator", "main.js"),
+        "--port",
+        "0",
+        "--user",
+        "svc:MANAGED",
+        "--write-env",
+        envPath,
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -306,12 +318,16 @@ describe("emulator CLI", () => {
           reject(new Error(`emulator exited early: ${text}`));
         });
       });
+      expect(readFileSync(envPath, "utf8")).toBe(output);
       const baseUrl = /MONGODB_ATLAS_BASE_URL=(\S+)/.exec(output)![1]!;
+      const projectId = /ATLAS_PROJECT_ID=(\S+)/.exec(output)![1]!;
       expect((await rawRequest(baseUrl, "GET", "/__emulator/health")).status).toBe(200);
+      await expect(new EmulatorControl(baseUrl).issuedCertificates(projectId, "svc")).resolves.toEqual([]);
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
     } finally {
       child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
