@@ -1,35 +1,35 @@
 // `npm run bench`: what this provider costs on top of the Pulumi engine, measured with the real Pulumi CLI against
-// the bundled Atlas emulator (loopback only, file backend in temporary directories):
+// the bundled Atlas emulator (loopback only, file backend in temporary directories; certificates with 4096-bit keys
+// from the emulator's key pool, so that Atlas's key generation stays out of the timed operations):
 //
 //   1. state footprint: bytes of `__provider` and of each resource's state entry, next to a no-op dynamic provider;
 //   2. Atlas API calls per operation (emulator request log), digest 401 challenges counted apart;
 //   3. wall time of preview / up / up without changes / refresh / destroy for N = 10, 50, 100 certificates, next to
-//      N no-op dynamic resources in the same run, as ratios of medians;
-//   4. time until the dynamic-provider plugin answers its first call, against the no-op provider;
-//   5. where the `up` time goes at N = 50 (the emulator's key generation, the size of the state).
+//      N no-op dynamic resources in the same runs, as ratios of medians;
+//   4. where the time goes at N = 50 and 100: no-op resources of a certificate's weight, and without checkpoints;
+//   5. time until the dynamic-provider plugin answers its first call, against the no-op provider.
 //
 // Prints tables, writes bench-results/results.json and the measured section of BENCHMARKS.md.
 // Options: --quick (N = 10, one run, BENCHMARKS.md left alone), --runs <n> (default 3).
 
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { repoRoot } from "../lib/engine";
-import { writeBenchmarksMd } from "./benchmarks-md";
-import { machine, pulumiBin } from "./environment";
-import { heading } from "./format";
-import { markdown } from "./markdown-report";
-import { kinds, variantOps, type Results } from "./model";
-import { profileSize, quick, runs, usernames } from "./options";
-import { pendingDisposal, perResource } from "./per-resource";
+import { args, heading, keyBits, keyPool, kinds, ownCpuMs, quick, runs, usernames, type Results } from "./measure";
+import { perResource } from "./per-resource";
 import { pluginLoad } from "./plugin-first-call";
-import { profile } from "./profile";
-import { targets } from "./targets";
+import { markdown } from "./report";
 import { timing } from "./wall-time";
 
 async function main(): Promise<void> {
-  const binDir = pulumiBin();
+  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  process.env.PULUMI_CLI_BIN_DIR = binDir;
   const results: Results = {
     quick,
     runs,
@@ -37,63 +37,98 @@ async function main(): Promise<void> {
     footprint: {} as Results["footprint"],
     certificateEntryParts: {},
     apiCalls: {} as Results["apiCalls"],
+    keyGeneration: { keyBits, keys: keyPool, wallMs: 0, cpuMs: 0 },
     timing: {},
     plugin: Object.fromEntries(
       kinds.map((k) => [k, { bootMs: [], configureMs: [], firstCallMs: [], warmCallMs: [], firstAnswerMs: [] }]),
     ) as unknown as Results["plugin"],
     moduleLoad: { programImportMs: [], runtimeImportMs: [] },
-    profile: {
-      n: profileSize,
-      ms: variantOps(),
-      cpuMs: variantOps(),
-      emulatorCpuMs: variantOps(),
-      postMs: { freshKeys: 0, keyPool: 0 },
-      stateEntryBytes: { managed: 0, noopSameShape: 0 },
-    },
   };
+  const m = results.machine;
   process.stdout.write(
-    `pulumi ${results.machine.pulumi}, node ${results.machine.node}, ${results.machine.nproc} CPU(s), ` +
-      `load ${results.machine.loadAverageAtStart}${quick ? " (quick)" : ""}\n`,
+    `pulumi ${m.pulumi}, node ${m.node}, ${m.nproc} CPU(s), load ${m.loadAverageAtStart}${quick ? " (quick)" : ""}\n`,
   );
   const started = performance.now();
+  const cpuBefore = ownCpuMs();
   const emulator = await startEmulator({
+    keyBits,
+    keyPool,
     seedUsers: [...usernames, "single"].map((username) => ({ username, x509Type: "MANAGED" as const })),
   });
+  results.keyGeneration.wallMs = performance.now() - started;
+  results.keyGeneration.cpuMs = ownCpuMs() - cpuBefore;
   try {
-    const targetsByKind = await perResource(emulator, results);
-    await pluginLoad(binDir, emulator, targetsByKind, results);
-    for (const stack of pendingDisposal.splice(0)) stack.dispose();
-    await timing(emulator, results);
-    await profile(emulator, results);
+    const single = await perResource(emulator, results);
+    try {
+      await pluginLoad(binDir, emulator, single.targets, results);
+    } finally {
+      for (const stack of single.stacks) stack.dispose();
+    }
+    const { stateEntryBytes } = results.footprint.managed;
+    await timing(emulator, results, { entryBytes: stateEntryBytes, secretPlaintextBytes: single.secretPlaintextBytes });
   } finally {
-    for (const stack of pendingDisposal.splice(0)) stack.dispose();
     await emulator.close();
   }
-  results.machine.durationSeconds = ((performance.now() - started) / 1000).toFixed(0);
-  results.machine.loadAverageAtEnd = os
+  m.durationSeconds = ((performance.now() - started) / 1000).toFixed(0);
+  m.loadAverageAtEnd = loadAverage();
+
+  const section = markdown(results);
+  heading("Results");
+  process.stdout.write(`${section}\n`);
+  const outDir = path.join(repoRoot, "bench-results");
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, "benchmarks-section.md"), `${section}\n`);
+  if (!quick) await writeBenchmarksMd(section);
+  process.stdout.write(
+    `\nbench-results/results.json${quick ? "" : " and BENCHMARKS.md"} written in ${m.durationSeconds} s` +
+      `${quick ? "; --quick leaves BENCHMARKS.md as it is" : ""}.\n`,
+  );
+}
+
+const loadAverage = () =>
+  os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
 
-  heading("Targets");
-  for (const t of targets(results)) {
-    process.stdout.write(`  ${t.met ? "met    " : "MISSED "} ${t.target.replace(/`/g, "")}: ${t.measured}\n`);
-  }
-  const outDir = path.join(repoRoot, "bench-results");
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  const section = markdown(results);
-  fs.writeFileSync(path.join(outDir, "benchmarks-section.md"), `${section}\n`);
-  if (quick) {
-    process.stdout.write(
-      `\nbench-results/results.json written in ${results.machine.durationSeconds} s; --quick leaves BENCHMARKS.md as it is.\n`,
-    );
-  } else {
-    await writeBenchmarksMd(section);
-    process.stdout.write(
-      `\nbench-results/results.json and BENCHMARKS.md written in ${results.machine.durationSeconds} s.\n`,
-    );
-  }
+function machine(binDir: string): Record<string, string> {
+  const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
+  const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(read("/proc/meminfo"))?.[1] ?? os.totalmem() / 1024);
+  const sdk = JSON.parse(read(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"))) as {
+    version: string;
+  };
+  return {
+    date: new Date().toISOString(),
+    command: `npm run bench${args.length > 0 ? ` -- ${args.join(" ")}` : ""}`,
+    nproc: execFileSync("nproc", { encoding: "utf8" }).trim(),
+    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
+    cpu: /^model name\s*:\s*(.+)$/m.exec(read("/proc/cpuinfo"))?.[1].trim() ?? os.cpus()[0]?.model ?? "unknown",
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    pulumi: execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim(),
+    pulumiSdk: sdk.version,
+    loadAverageAtStart: loadAverage(),
+  };
+}
+
+const beginMarker = "<!-- bench:begin (written by npm run bench; edit outside the markers) -->";
+const endMarker = "<!-- bench:end -->";
+
+/** Writes the measured section between the markers, formatted the way `npm run lint` (Prettier) wants it. */
+async function writeBenchmarksMd(section: string): Promise<void> {
+  const file = path.join(repoRoot, "BENCHMARKS.md");
+  const current = fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8")
+    : `# Benchmarks\n\n## Measured\n\n${beginMarker}\n${endMarker}\n`;
+  const start = current.indexOf(beginMarker);
+  const end = current.indexOf(endMarker);
+  if (start < 0 || end < start) throw new Error(`BENCHMARKS.md lacks the markers ${beginMarker} ... ${endMarker}`);
+  const next = `${current.slice(0, start + beginMarker.length)}\n\n${section}\n\n${current.slice(end)}`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a devDependency, needed only here
+  const prettier = require("prettier") as typeof import("prettier");
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(next, { ...options, parser: "markdown" }));
 }
 
 main().catch((err: unknown) => {

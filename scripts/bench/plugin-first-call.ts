@@ -1,4 +1,4 @@
-// 4: time until the dynamic-provider plugin answers its first call
+// 5: time until the dynamic-provider plugin answers its first call
 
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -6,10 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { repoRoot } from "../lib/engine";
-import { fmtMs, heading } from "./format";
-import { kinds, label, type Kind, type Results } from "./model";
-import { pluginRuns } from "./options";
-import { median } from "./stats";
+import { heading, kinds, pluginRuns, type Kind, type Results } from "./measure";
 
 export interface PluginTarget {
   projectDir: string;
@@ -139,17 +136,4 @@ export async function pluginLoad(
     results.moduleLoad.programImportMs.push(requireTime(projectDir, "pulumi-atlas-x509"));
     results.moduleLoad.runtimeImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/runtime"));
   }
-  const noop = median(results.plugin.noop.firstAnswerMs);
-  for (const kind of kinds) {
-    const p = results.plugin[kind];
-    process.stdout.write(
-      `${label[kind].padEnd(24)} boot ${fmtMs(median(p.bootMs))}, first Check ${fmtMs(median(p.firstCallMs))} ` +
-        `(warm ${median(p.warmCallMs).toFixed(1)} ms), spawn to first answer ${fmtMs(median(p.firstAnswerMs))}, ` +
-        `ratio ${(median(p.firstAnswerMs) / noop).toFixed(2)}\n`,
-    );
-  }
-  process.stdout.write(
-    `require("pulumi-atlas-x509") in the program ${median(results.moduleLoad.programImportMs).toFixed(1)} ms; ` +
-      `require("pulumi-atlas-x509/runtime") in the plugin ${median(results.moduleLoad.runtimeImportMs).toFixed(1)} ms\n`,
-  );
 }

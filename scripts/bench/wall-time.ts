@@ -1,65 +1,114 @@
-// 3: wall time for N certificates next to N no-op resources
+// 3 + 4: wall time of N certificates next to N no-op resources, and where the time goes: at the profile sizes, the
+// same operations on no-op resources of a certificate's shape, and `up`/destroy without checkpoints.
 
 import * as os from "node:os";
 import type { Emulator } from "../../emulator";
-import { fmtMs, heading } from "./format";
-import { emptyOps, opLabel, operations, type ApiCalls, type Operation, type Results } from "./model";
-import { countCalls, exported, operate } from "./operate";
-import { runs, sizes, userCount, usernames } from "./options";
-import { managedStack, noopStack } from "./stacks";
-import { median } from "./stats";
+import type { EngineStack } from "../lib/engine";
+import {
+  checkpointless,
+  countCalls,
+  emptyOps,
+  exported,
+  footprintOf,
+  heading,
+  managedStack,
+  noopStack,
+  operate,
+  operations,
+  profileSizes,
+  resourceOf,
+  runs,
+  sizes,
+  typeOf,
+  userCount,
+  usernames,
+  type ApiCalls,
+  type Operation,
+  type Results,
+  type Variant,
+} from "./measure";
 
-export async function timing(emulator: Emulator, results: Results): Promise<void> {
+/** A certificate's entry: its size, and the plaintext bytes of what it keeps secret. */
+export interface CertificateWeight {
+  entryBytes: number;
+  secretPlaintextBytes: number;
+}
+
+export async function timing(emulator: Emulator, results: Results, certificate: CertificateWeight): Promise<void> {
+  let shape: { plain: number; secret: number; entryBytes: number } | undefined;
   for (const n of sizes) {
-    heading(`Wall time, N = ${n} (${runs} run(s); certificates of ${userCount} users)`);
+    const profiled = profileSizes.includes(n);
+    heading(`Wall time, N = ${n} (${runs} run(s); certificates of ${userCount} users${profiled ? "; profile" : ""})`);
     const entry: Results["timing"][string] = {
-      ms: { managed: emptyOps(), noop: emptyOps() },
-      cpuMs: { managed: emptyOps(), noop: emptyOps() },
+      ms: {},
+      cpuMs: {},
       emulatorCpuMs: emptyOps(),
       calls: {} as Record<Operation, ApiCalls>,
       stateBytes: { managed: 0, noop: 0 },
       loadAverage: os.loadavg(),
     };
     results.timing[n] = entry;
-    const stacks = {
+    const noCheckpoints = { PULUMI_SKIP_CHECKPOINTS: "true" };
+    const stacks: Partial<Record<Variant, EngineStack>> = {
       managed: managedStack(emulator, `managed-${n}`, usernames, n / userCount),
       noop: noopStack(`noop-${n}`, n),
     };
     try {
+      if (profiled) {
+        shape ??= await calibrateShape(certificate);
+        entry.shapeEntryBytes = shape.entryBytes;
+        stacks.shape = noopStack(`shape-${n}`, n, shape);
+        // The engine writes the whole state after every step; with this it writes it once, at the end.
+        stacks.shapeNoCheckpoints = noopStack(`shape-nockpt-${n}`, n, shape, noCheckpoints);
+        stacks.noopNoCheckpoints = noopStack(`noop-nockpt-${n}`, n, undefined, noCheckpoints);
+      }
+      const order = Object.keys(stacks) as Variant[];
+      for (const variant of order) {
+        entry.ms[variant] = emptyOps();
+        entry.cpuMs[variant] = emptyOps();
+      }
       for (let run = 0; run < runs; run++) {
-        // Alternate which stack goes first, so that drift in the machine's load does not favour one side.
-        const order = run % 2 === 0 ? (["noop", "managed"] as const) : (["managed", "noop"] as const);
-        for (const kind of order) {
-          for (const op of operations) {
-            const { value, calls } = await countCalls(emulator, () => operate(stacks[kind], op, n));
-            entry.ms[kind][op].push(value.ms);
-            entry.cpuMs[kind][op].push(value.cpuMs);
-            if (kind === "managed") {
+        // Rotate which stack goes first, so that drift in the machine's load favours none.
+        const shift = run % order.length;
+        for (const variant of [...order.slice(shift), ...order.slice(0, shift)]) {
+          const stack = stacks[variant]!;
+          for (const op of checkpointless(variant) ? (["create", "delete"] as const) : operations) {
+            const { value, calls } = await countCalls(emulator, () => operate(stack, op, n));
+            entry.ms[variant]![op].push(value.ms);
+            entry.cpuMs[variant]![op].push(value.cpuMs);
+            if (variant === "managed") {
               entry.calls[op] = calls;
               entry.emulatorCpuMs[op].push(value.emulatorCpuMs);
             }
-            if (run === 0 && op === "create") {
-              entry.stateBytes[kind] = Buffer.byteLength(JSON.stringify(await exported(stacks[kind])));
+            if (run === 0 && op === "create" && (variant === "managed" || variant === "noop")) {
+              entry.stateBytes[variant] = Buffer.byteLength(JSON.stringify(await exported(stack)));
             }
           }
         }
         process.stdout.write(`  run ${run + 1}/${runs} done (load ${os.loadavg()[0].toFixed(2)})\n`);
       }
     } finally {
-      stacks.managed.dispose();
-      stacks.noop.dispose();
-    }
-    for (const op of operations) {
-      const m = median(entry.ms.managed[op]);
-      const b = median(entry.ms.noop[op]);
-      const cm = median(entry.cpuMs.managed[op]);
-      const cb = median(entry.cpuMs.noop[op]);
-      process.stdout.write(
-        `  ${opLabel[op].padEnd(16)} wall: no-op ${fmtMs(b).padStart(7)}, certificates ${fmtMs(m).padStart(7)}, ` +
-          `ratio ${(m / b).toFixed(2)} | CPU ratio ${(cm / cb).toFixed(2)}, emulator CPU ` +
-          `${fmtMs(median(entry.emulatorCpuMs[op]))} | Atlas calls ${entry.calls[op].calls} ` +
-          `(+${entry.calls[op].challenges} 401)\n`,
-      );
+      for (const stack of Object.values(stacks)) stack.dispose();
     }
   }
+}
+
+/**
+ * Sizes the plain outputs of the same-shape no-op resource so that its state entry weighs what a certificate's
+ * does, with as much secret data: one resource is created and measured, and the difference goes into the payload.
+ */
+async function calibrateShape(certificate: CertificateWeight) {
+  const secret = certificate.secretPlaintextBytes;
+  const entryBytes = async (plain: number) => {
+    const stack = noopStack("shape-calibration", 1, { plain, secret });
+    try {
+      await operate(stack, "create", 1);
+      return footprintOf(resourceOf(await exported(stack), typeOf.noop)).stateEntryBytes;
+    } finally {
+      stack.dispose();
+    }
+  };
+  const guess = 1000;
+  const plain = Math.max(1, guess + certificate.entryBytes - (await entryBytes(guess)));
+  return { plain, secret, entryBytes: await entryBytes(plain) };
 }

@@ -1,0 +1,258 @@
+// What the benchmark measures and how: options, resource kinds and operations, the stacks it deploys, one measured
+// `pulumi` operation (wall time, CPU, Atlas calls), footprints in an exported state, and the shape of the results.
+
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import type { Emulator } from "../../emulator";
+import { EngineStack } from "../lib/engine";
+import type { StackResult } from "../lib/stack-cli";
+
+export const args = process.argv.slice(2);
+export const quick = args.includes("--quick");
+const runsArg = args.indexOf("--runs");
+export const runs = quick ? 1 : runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1])) : 3;
+export const sizes = quick ? [10] : [10, 50, 100];
+/** Sizes at which the stacks that explain where the time goes run too. */
+export const profileSizes = quick ? [10] : [50, 100];
+export const pluginRuns = quick ? 3 : 7;
+/** Certificates of a stack belong to this many users: refresh should list each user once, not each certificate. */
+export const userCount = 5;
+export const usernames = Array.from({ length: userCount }, (_, i) => `svc-${i}`);
+/** Atlas issues RSA 4096 keys; the emulator generates this many up front and hands them out in turn. */
+export const keyBits = 4096;
+export const keyPool = 8;
+
+export const kinds = ["managed", "customer", "noop"] as const;
+export type Kind = (typeof kinds)[number];
+export const typeOf: Record<Kind, string> = {
+  managed: "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate",
+  customer: "pulumi-nodejs:dynamic/atlas:CustomerX509Config",
+  noop: "pulumi-nodejs:dynamic/bench:Noop",
+};
+export const label: Record<Kind, string> = {
+  managed: "ManagedX509Certificate",
+  customer: "CustomerX509Config",
+  noop: "no-op dynamic provider",
+};
+
+export const operations = ["preview", "create", "update", "refresh", "delete"] as const;
+export type Operation = (typeof operations)[number];
+export const opLabel: Record<Operation, string> = {
+  preview: "preview",
+  create: "up (create)",
+  update: "up (no changes)",
+  refresh: "refresh",
+  delete: "destroy",
+};
+
+/**
+ * The stacks of one N: certificates and no-op resources always; at the profile sizes also no-op resources of a
+ * certificate's shape (a state entry as heavy), and both no-op stacks without checkpoints (up and destroy only).
+ */
+export const variants = ["managed", "noop", "shape", "shapeNoCheckpoints", "noopNoCheckpoints"] as const;
+export type Variant = (typeof variants)[number];
+export const checkpointless = (v: Variant) => v.endsWith("NoCheckpoints");
+
+export interface ApiCalls {
+  /** Authenticated requests. */
+  calls: number;
+  /** Digest challenges (401 before authentication), not in `calls`. */
+  challenges: number;
+  byEndpoint: Record<string, number>;
+}
+
+export type PerOperation = Record<Operation, number[]>;
+
+export interface Results {
+  quick: boolean;
+  runs: number;
+  machine: Record<string, string>;
+  footprint: Record<Kind, { providerBytes: number; stateEntryBytes: number }>;
+  /** A certificate's state entry by part: each output (JSON bytes, secrets as ciphertext), and all inputs. */
+  certificateEntryParts: Record<string, number>;
+  apiCalls: Record<Exclude<Kind, "noop">, Record<Operation, ApiCalls>>;
+  /** The emulator's key pool, filled at its start: Atlas's key generation, kept out of every timed operation. */
+  keyGeneration: { keyBits: number; keys: number; wallMs: number; cpuMs: number };
+  /** By N: per-operation times of every run, by stack (see `variants`), and what the certificates cost Atlas. */
+  timing: Record<
+    string,
+    {
+      ms: Partial<Record<Variant, PerOperation>>;
+      cpuMs: Partial<Record<Variant, PerOperation>>;
+      emulatorCpuMs: PerOperation;
+      calls: Record<Operation, ApiCalls>;
+      stateBytes: Record<"managed" | "noop", number>;
+      /** State entry of one same-shape no-op resource (profile sizes only). */
+      shapeEntryBytes?: number;
+      loadAverage: number[];
+    }
+  >;
+  plugin: Record<
+    Kind,
+    { bootMs: number[]; configureMs: number[]; firstCallMs: number[]; warmCallMs: number[]; firstAnswerMs: number[] }
+  >;
+  moduleLoad: { programImportMs: number[]; runtimeImportMs: number[] };
+}
+
+export const emptyOps = (): PerOperation => ({ preview: [], create: [], update: [], refresh: [], delete: [] });
+
+export function median(values: number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+export const fmtMs = (ms: number): string => `${Math.round(ms)} ms`;
+export const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+export const ratio = (a: number, b: number): string => (a / b).toFixed(2);
+export const heading = (text: string): boolean => process.stdout.write(`\n== ${text}\n`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Stacks
+
+export function atlasConfig(emulator: Emulator): Record<string, { value: string; secret?: boolean }> {
+  return {
+    "mongodbatlas:baseUrl": { value: emulator.baseUrl },
+    "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
+    "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+  };
+}
+
+export function managedStack(emulator: Emulator, name: string, users: string[], perUser: number): EngineStack {
+  return EngineStack.create({
+    program: "test/programs/managed/index.ts",
+    projectName: `bench-${name}`,
+    config: {
+      projectId: { value: emulator.projectId },
+      usernames: { value: JSON.stringify(users) },
+      certificatesPerUser: { value: String(perUser) },
+      ...atlasConfig(emulator),
+    },
+  });
+}
+
+/** N no-op resources; with a payload, of a certificate's shape; `env` e.g. to turn checkpoints off. */
+export function noopStack(
+  name: string,
+  count: number,
+  payload?: { plain: number; secret: number },
+  env?: Record<string, string>,
+): EngineStack {
+  return EngineStack.create({
+    env,
+    program: "test/programs/noop/index.ts",
+    projectName: `bench-${name}`,
+    config: {
+      count: { value: String(count) },
+      ...(payload && {
+        payloadBytes: { value: String(payload.plain) },
+        secretPayloadBytes: { value: String(payload.secret) },
+      }),
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One measured operation
+
+export interface Measured {
+  /** Wall time of the `pulumi` operation. */
+  ms: number;
+  /** CPU of the whole runner process tree (fixed costs included: node start, stack selection, config). */
+  cpuMs: number;
+  /** CPU of the emulator (this process) while the operation ran. */
+  emulatorCpuMs: number;
+  result: StackResult;
+}
+
+/** Runs one operation (without the state export) and checks that it did what it should. */
+export async function operate(stack: EngineStack, op: Operation, resources: number): Promise<Measured> {
+  const opts = { exportState: false };
+  const cpuBefore = childrenCpuMs();
+  const emulatorBefore = ownCpuMs();
+  const run = {
+    preview: () => stack.preview(opts),
+    create: () => stack.up(opts),
+    update: () => stack.up({ ...opts, expectNoChanges: true }),
+    refresh: () => stack.refresh({ ...opts, expectNoChanges: true }),
+    delete: () => stack.destroy(opts),
+  }[op];
+  const expected = { preview: "create", create: "create", update: "same", refresh: "same", delete: "delete" }[op];
+  const result = await run();
+  const summary: Record<string, number | undefined> = { ...result.changeSummary };
+  if (!result.ok || summary[expected] !== resources + 1 || result.operationMs === undefined) {
+    throw new Error(
+      `${opLabel[op]} of ${stack.workDir} failed (${JSON.stringify(summary)}): ${result.error ?? result.output.slice(-2000)}`,
+    );
+  }
+  return {
+    ms: result.operationMs,
+    cpuMs: childrenCpuMs() - cpuBefore,
+    emulatorCpuMs: ownCpuMs() - emulatorBefore,
+    result,
+  };
+}
+
+/** Runs `work` with the emulator's request log cleared first; returns what Atlas saw. */
+export async function countCalls<T>(
+  emulator: Emulator,
+  work: () => Promise<T>,
+): Promise<{ value: T; calls: ApiCalls }> {
+  await emulator.control.resetRequests();
+  const value = await work();
+  const byEndpoint = await emulator.control.counts();
+  const log = await emulator.control.requests();
+  const calls = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
+  const challenges = log.filter((r) => !r.authenticated && r.status === 401).length;
+  return { value, calls: { calls, challenges, byEndpoint } };
+}
+
+/**
+ * CPU time (ms) of this process's finished child processes and theirs: the operation's runner, the `pulumi` CLI, the
+ * engine, the program and the dynamic-provider plugin. Unlike wall time, other work on the machine hardly moves it.
+ */
+function childrenCpuMs(): number {
+  const stat = fs.readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks;
+}
+const clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+/** CPU time (ms) of this process: the emulator (key generation on the libuv pool included). */
+export function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The exported state
+
+export interface StateResource {
+  type: string;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+}
+
+export interface Deployment {
+  resources?: StateResource[];
+}
+
+/** `pulumi stack export` (secrets stay ciphertext), outside any measurement. */
+export async function exported(stack: EngineStack): Promise<Deployment> {
+  const result = await stack.export();
+  if (!result.ok || !result.deployment) throw new Error(`export failed: ${result.error}`);
+  return result.deployment as Deployment;
+}
+
+export function resourceOf(deployment: Deployment, type: string): StateResource {
+  const resource = deployment.resources?.find((r) => r.type === type);
+  if (!resource) throw new Error(`no ${type} in the exported state`);
+  return resource;
+}
+
+/** `__provider` bytes and the whole state entry (compact JSON) of a resource. */
+export function footprintOf(resource: StateResource): { providerBytes: number; stateEntryBytes: number } {
+  const provider = resource.outputs.__provider ?? resource.inputs.__provider;
+  if (typeof provider !== "string") throw new Error(`__provider of ${resource.type} is not a plain string`);
+  return { providerBytes: Buffer.byteLength(provider), stateEntryBytes: Buffer.byteLength(JSON.stringify(resource)) };
+}
