@@ -1,11 +1,13 @@
-// `npm run demo`: the managed-certificates example against the bundled Atlas emulator, through the real
-// Pulumi CLI: preview, up, time passes (rotation), certificates expire out of band (refresh shows the drift),
-// up repairs it, destroy. Everything runs on loopback with a file backend in a temporary directory.
+// `npm run demo`: examples/managed-certs run the way the README tells a user to run it: a copy of the folder,
+// `npm install` (this package from its `npm pack` tarball), `pulumi stack init`, secret config, then the `pulumi`
+// CLI itself against the bundled Atlas emulator: preview, up, time passes (rotation), certificates expire out of
+// band (refresh shows the drift), up repairs it, destroy. Everything runs on loopback with a file backend in a
+// temporary directory.
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
-import { EngineStack, repoRoot } from "./lib/engine";
-import type { StackResult } from "./lib/stack-cli";
+import { repoRoot } from "./lib/repo-root";
+import { packThisPackage, UserProject, type CliRun } from "./lib/user-project";
 
 const services = ["orders-api", "billing-worker"];
 const dayMs = 24 * 60 * 60 * 1000;
@@ -18,11 +20,6 @@ function note(text: string): void {
   process.stdout.write(`    ${text}\n`);
 }
 
-function succeeded(step: string, result: StackResult): StackResult {
-  if (!result.ok) throw new Error(`${step} failed: ${result.error ?? "see the output above"}`);
-  return result;
-}
-
 async function countRequests(emulator: Emulator, since: number): Promise<string> {
   const log = (await emulator.control.requests()).filter((r) => r.seq > since && r.authenticated);
   const writes = log.filter((r) => r.method !== "GET").length;
@@ -31,88 +28,87 @@ async function countRequests(emulator: Emulator, since: number): Promise<string>
 
 async function main(): Promise<void> {
   heading("Pulumi CLI");
-  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
+  const pulumiBinDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();
-  process.env.PULUMI_CLI_BIN_DIR = binDir;
   note(
-    `pulumi ${execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim()} on node ${process.version}`,
+    `pulumi ${execFileSync(path.join(pulumiBinDir, "pulumi"), ["version"], { encoding: "utf8" }).trim()} on node ${process.version}`,
   );
 
-  heading("Starting the Atlas emulator on loopback");
+  heading("Your project: a copy of examples/managed-certs, `npm install` with this package's `npm pack` tarball");
+  const tarball = packThisPackage(path.join(repoRoot, ".work", "pack"));
+  const project = UserProject.create({
+    source: path.join(repoRoot, "examples", "managed-certs"),
+    tarball,
+    pulumiBinDir,
+    installCache: path.join(repoRoot, ".work", "user-project-installs"),
+  });
+  note(`${project.dir} (Pulumi.yaml, package.json, tsconfig.json, index.ts; ${path.basename(tarball)} installed)`);
+
+  heading("Starting the Atlas emulator on loopback (RSA 4096 keys, as Atlas issues)");
   const emulator = await startEmulator({
+    keyPool: 6, // generated up front: key generation is Atlas's server time, not this demo's subject
     seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })),
   });
   note(`${emulator.baseUrl}, project ${emulator.projectId}, MANAGED users: ${services.join(", ")}`);
 
-  const stack = EngineStack.create({
-    program: "examples/managed-certs/index.ts",
-    projectName: "atlas-managed-certs",
-    stackName: "demo",
-    config: {
-      projectId: { value: emulator.projectId },
-      clusterHost: { value: "cluster0.demo.mongodb.net" },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
-    },
-  });
-  note(`file backend ${stack.backendDir}; credentials are secret stack config`);
-
   try {
-    let mark = 0;
-    const step = async (title: string, run: () => Promise<StackResult>) => {
+    heading("pulumi stack init demo; pulumi config set (the API key pair as secrets)");
+    await project.pulumiOk(["stack", "init", "demo"]);
+    await project.setConfig("projectId", emulator.projectId);
+    await project.setConfig("clusterHost", "cluster0.demo.mongodb.net");
+    await project.setConfig("mongodbatlas:baseUrl", emulator.baseUrl);
+    await project.setConfig("mongodbatlas:publicKey", emulator.credentials.publicKey, { secret: true });
+    await project.setConfig("mongodbatlas:privateKey", emulator.credentials.privateKey, { secret: true });
+    note(`file backend ${project.backendDir}`);
+
+    const step = async (title: string, args: string[]): Promise<CliRun> => {
       heading(title);
-      mark = (await emulator.control.requests()).at(-1)?.seq ?? 0;
-      const result = succeeded(title, await run());
+      const mark = (await emulator.control.requests()).at(-1)?.seq ?? 0;
+      const run = await project.pulumiOk(args, { stream: true });
       note(`(${await countRequests(emulator, mark)})`);
-      return result;
+      return run;
     };
 
     // The provider judges renewal by this machine's clock; Atlas (the emulator) dates certificates by its own.
     heading("Setting the emulator's clock 80 days back: the stack is created as if 80 days ago");
     await emulator.control.setClockOffset(-80 * dayMs);
-    await step("pulumi preview: what would be created (no Atlas calls)", () => stack.preview({ stream: true }));
-    await step("pulumi up: Atlas issues one certificate per service (keys stay [secret])", () =>
-      stack.up({ stream: true }),
-    );
+    await step("pulumi preview: what would be created (no Atlas calls)", ["preview"]);
+    await step("pulumi up: Atlas issues one certificate per service (keys stay [secret])", ["up", "--yes"]);
 
     heading("Back to today: the 3-month certificates have about 11 days left, inside the 14-day renewal window");
     await emulator.control.setClockOffset(0);
-    await step("pulumi preview: the rotation shows as a replace before it happens, with a warning saying why", () =>
-      stack.preview({ stream: true }),
-    );
-    await step("pulumi up: successors issued before the old certificates leave the stack", () =>
-      stack.up({ stream: true }),
-    );
-    await step("pulumi preview --expect-no-changes", () => stack.preview({ expectNoChanges: true, stream: true }));
+    await step("pulumi preview: the rotation shows as a replace before it happens, with a warning saying why", [
+      "preview",
+    ]);
+    await step("pulumi up: successors issued before the old certificates leave the stack", ["up", "--yes"]);
+    await step("pulumi preview --expect-no-changes", ["preview", "--expect-no-changes"]);
 
     heading("Out of band: 100 days pass at Atlas; it no longer lists the certificates (expired)");
     await emulator.control.setClockOffset(100 * dayMs);
-    await step("pulumi refresh: the drift shows as deleted certificates", () => stack.refresh({ stream: true }));
-    await step("pulumi up: new certificates repair it", () => stack.up({ stream: true }));
-    await step("pulumi refresh --expect-no-changes: state matches Atlas", () =>
-      stack.refresh({ expectNoChanges: true, stream: true }),
-    );
+    await step("pulumi refresh: the drift shows as deleted certificates", ["refresh", "--yes"]);
+    await step("pulumi up: new certificates repair it", ["up", "--yes"]);
+    await step("pulumi refresh --expect-no-changes: state matches Atlas", ["refresh", "--yes", "--expect-no-changes"]);
 
     // While the certificates are in the stack: what `pulumi stack export` shows, and every byte of the backend.
-    const exported = JSON.stringify((await stack.export()).deployment);
     const secrets = [emulator.credentials.privateKey, "BEGIN PRIVATE KEY"];
-    const leaks = secrets.filter((needle) => exported.includes(needle) || stack.backendContents().includes(needle));
+    const exported = JSON.stringify(await project.exportState());
+    const leaks = secrets.filter((needle) => exported.includes(needle) || project.backendContents().includes(needle));
 
-    await step("pulumi destroy: certificates leave the stack (Atlas cannot revoke them; see the warnings)", () =>
-      stack.destroy({ stream: true }),
-    );
+    await step("pulumi destroy: certificates leave the stack (Atlas cannot revoke them; see the warnings)", [
+      "destroy",
+      "--yes",
+    ]);
 
-    const history = stack.backendContents();
+    const history = project.backendContents();
     leaks.push(...secrets.filter((needle) => history.includes(needle)));
     if (leaks.length > 0) throw new Error(`plain-text secrets in the stack export or the backend: ${leaks.length}`);
     heading(
       "Done: neither pulumi stack export nor the backend's files hold the API key or a private key in plain text",
     );
   } finally {
-    stack.dispose();
+    project.dispose();
     await emulator.close();
   }
 }

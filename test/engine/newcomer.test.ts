@@ -1,5 +1,5 @@
-// What a newcomer runs first: `npm run demo`, the two examples, and the README's code, all through the real
-// Pulumi CLI against the emulator.
+// What a newcomer runs first: `npm run demo` (the managed-certs example through the pulumi CLI) and the README's
+// code, against the emulator. The examples themselves run as user projects in test/user-projects/.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,7 +7,6 @@ import { promisify, stripVTControlCharacters } from "node:util";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
 import { EngineStack, repoRoot } from "../../scripts/lib/engine";
-import { resourcesOfType } from "../support/state";
 
 const run = promisify(execFile);
 
@@ -44,7 +43,9 @@ describe("npm run demo", () => {
     const headings = stdout.split("\n").filter((line) => line.includes("==> "));
     expect(headings.map((h) => stripVTControlCharacters(h).replace(/^==> /, "").split(":")[0])).toEqual([
       "Pulumi CLI",
-      "Starting the Atlas emulator on loopback",
+      "Your project",
+      "Starting the Atlas emulator on loopback (RSA 4096 keys, as Atlas issues)",
+      "pulumi stack init demo; pulumi config set (the API key pair as secrets)",
       "Setting the emulator's clock 80 days back",
       "pulumi preview",
       "pulumi up",
@@ -61,61 +62,6 @@ describe("npm run demo", () => {
     ]);
     expect(stdout).toContain("Done: neither pulumi stack export nor the backend's files hold the API key");
   }, 320_000);
-});
-
-describe("examples", () => {
-  it("managed-certs issues a certificate per service and exports what an application needs", async () => {
-    const stack = EngineStack.create({
-      program: "examples/managed-certs/index.ts",
-      projectName: "atlas-managed-certs",
-      config: { projectId: { value: emulator.projectId }, ...atlasConfig() },
-    });
-    try {
-      const up = await stack.up();
-      expect(up.error).toBeUndefined();
-      const value = up.outputs?.clients.value as Record<
-        string,
-        { certificateKeyPem: string; connectionString: string }
-      >;
-      expect(Object.keys(value).sort()).toEqual(["billing-worker", "orders-api"]);
-      expect(value["orders-api"].certificateKeyPem).toMatch(/BEGIN CERTIFICATE[\s\S]+BEGIN PRIVATE KEY/);
-      expect(value["orders-api"].connectionString).toContain("authMechanism=MONGODB-X509");
-      expect(resourcesOfType(up.deployment, "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate")).toHaveLength(2);
-      // In the stack's own outputs the key stays encrypted, nested as it is.
-      const [stackResource] = resourcesOfType(up.deployment, "pulumi:pulumi:Stack");
-      const exported = stackResource.outputs.clients as Record<string, { certificateKeyPem: unknown }>;
-      expect(exported["orders-api"].certificateKeyPem).toHaveProperty("ciphertext");
-      expect((await stack.destroy()).error).toBeUndefined();
-    } finally {
-      stack.dispose();
-    }
-  });
-
-  it("customer-pki uploads the shipped CA bundle and reports its certificates", async () => {
-    const projectId = await emulator.control.createProject();
-    const stack = EngineStack.create({
-      program: "examples/customer-pki/index.ts",
-      projectName: "atlas-customer-pki",
-      config: {
-        projectId: { value: projectId },
-        caBundlePath: { value: path.join(repoRoot, "examples", "customer-pki", "corp-ca.pem") },
-        ...atlasConfig(),
-      },
-    });
-    try {
-      const up = await stack.up();
-      expect(up.error).toBeUndefined();
-      expect(up.outputs?.trustedCas.value).toEqual([
-        expect.stringMatching(/^CN=Example Corp Root CA,O=Example Corp \(until 2046-/),
-        expect.stringMatching(/^CN=Example Corp Issuing CA,O=Example Corp \(until 2046-/),
-      ]);
-      expect((await emulator.control.userSecurity(projectId)).customerX509?.cas).toContain("BEGIN CERTIFICATE");
-      expect((await stack.destroy()).error).toBeUndefined();
-      expect((await emulator.control.userSecurity(projectId)).customerX509?.cas ?? "").toBe("");
-    } finally {
-      stack.dispose();
-    }
-  });
 });
 
 describe("README", () => {
