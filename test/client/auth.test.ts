@@ -6,14 +6,14 @@ import ts from "typescript";
 import { digestAuth, serviceAccountAuth } from "../../provider/atlas/auth";
 import { AtlasClient } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";
-import { atlasError, json, networkError, scriptedFetch, type RecordedCall } from "./support/fake-fetch";
+import { atlasError, json, networkError, scriptedFetch, type RecordedCall } from "../support/fake-fetch";
 
 const mockDigestModule = { loads: 0 };
 jest.mock("../../provider/atlas/digest-fetch-loader", () => ({
   loadDigestFetch: () => {
     mockDigestModule.loads++;
     return (
-      jest.requireActual("./support/digest-fetch-cjs") as typeof import("./support/digest-fetch-cjs")
+      jest.requireActual("../support/digest-fetch-cjs") as typeof import("../support/digest-fetch-cjs")
     ).loadDigestFetch();
   },
 }));

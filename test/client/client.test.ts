@@ -1,7 +1,7 @@
 // Pure unit tests of AtlasClient and its transport over a scripted fetch: headers, paths, bodies, retries.
 import { AtlasClient, pathSegment, type AtlasClientOptions } from "../../provider/atlas/client";
-import { atlasError, hang, json, networkError, noAuth, scriptedFetch, type Step } from "./support/fake-fetch";
-import { failure } from "./support/failure";
+import { atlasError, hang, json, networkError, noAuth, scriptedFetch, type Step } from "../support/fake-fetch";
+import { failure } from "../support/failure";
 
 const GROUP = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const PEM =

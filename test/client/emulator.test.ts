@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { digestAuth, serviceAccountAuth, type AtlasAuth } from "../../provider/atlas/auth";
 import { AtlasClient, type AtlasClientOptions } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";
-import { failure } from "./support/failure";
+import { failure } from "../support/failure";
 
 const DN = "CN=Jane Doe,OU=users,DC=example,DC=com";
 let emulator: Emulator;

@@ -1,8 +1,8 @@
 // Jest runs test code as CommonJS in a vm context and cannot import() an ESM-only package without
 // --experimental-vm-modules. Tests therefore mock the client's one-line loader with the very same digest-fetch
-// source, transpiled to CommonJS here:
+// source, transpiled to CommonJS here (test/support/jest-setup.ts):
 //
-//   jest.mock("../../provider/atlas/digest-fetch-loader", () => require("./support/digest-fetch-cjs"));
+//   jest.mock("../../provider/atlas/digest-fetch-loader", () => jest.requireActual("./digest-fetch-cjs"));
 //
 // The compiled provider (tsc, module node16) keeps the real import(); auth.test.ts checks that.
 import { readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-import { AtlasApiError } from "../../../provider/atlas/errors";
+import { AtlasApiError } from "../../provider/atlas/errors";
 
 /** The AtlasApiError a promise rejects with; fails the test if it resolves or rejects with anything else. */
 export async function failure(promise: Promise<unknown>): Promise<AtlasApiError> {

@@ -1,6 +1,6 @@
 // A scripted fetch for pure unit tests: each call takes the next step (a Response, an error to throw, or a function
 // of the request), and every call is recorded with plain lowercase headers.
-import type { AtlasAuth } from "../../../provider/atlas/auth";
+import type { AtlasAuth } from "../../provider/atlas/auth";
 
 export interface RecordedCall {
   url: URL;
