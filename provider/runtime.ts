@@ -2,13 +2,15 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource } from "./config";
 import { ProviderContext } from "./context";
-import { CustomerX509ConfigProvider } from "./resources/customerX509Config";
+import { CustomerX509ConfigProvider, ProjectClaims } from "./resources/customerX509Config";
 import { ManagedX509CertificateProvider } from "./resources/managedX509Certificate";
 import type { ProviderKind } from "./shim";
 
 // A plugin process serves one stack, so every provider it configures sees the same stack configuration: both
 // resource kinds share one context and so one Atlas client (one digest session, one service-account token).
 let shared: { context: ProviderContext; configured: boolean } | undefined;
+/** Which CustomerX509Config claims which project: one registry for the whole process, whatever the provider object. */
+const customerClaims = new ProjectClaims();
 
 export function createProvider(kind: ProviderKind, config: ConfigSource | undefined): pulumi.dynamic.ResourceProvider {
   if (!shared || (config !== undefined && !shared.configured)) {
@@ -19,7 +21,7 @@ export function createProvider(kind: ProviderKind, config: ConfigSource | undefi
     case "ManagedX509Certificate":
       return withPlainErrors(new ManagedX509CertificateProvider(context));
     case "CustomerX509Config":
-      return withPlainErrors(new CustomerX509ConfigProvider(context));
+      return withPlainErrors(new CustomerX509ConfigProvider(context, customerClaims));
   }
 }
 

@@ -93,6 +93,27 @@ function formatMessage(init: AtlasApiErrorInit): string {
   return init.hint ? `${sentence}. Hint: ${init.hint}` : `${sentence}.`;
 }
 
+// ---- "does not exist" ---------------------------------------------------------------------------------------
+
+/** An Atlas errorCode saying that something does not exist: GROUP_NOT_FOUND, USERNAME_NOT_FOUND, USER_NOT_FOUND... */
+const NOT_FOUND_CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_NOT_FOUND$/;
+
+/**
+ * True only when Atlas itself said that the project, user or configuration does not exist: a 404 whose body is an
+ * Atlas error carrying an errorCode that ends in `_NOT_FOUND`. A 404 without such a body (a proxy, a wrong base
+ * URL), any other status, a timeout or a network error is not an answer about the resource: a refresh that sees
+ * one must fail and keep the state, never drop it.
+ */
+export function isAtlasNotFound(error: unknown): error is AtlasApiError {
+  return (
+    error instanceof AtlasApiError &&
+    error.kind === "http" &&
+    error.status === 404 &&
+    error.errorCode !== undefined &&
+    NOT_FOUND_CODE.test(error.errorCode)
+  );
+}
+
 // ---- hints ---------------------------------------------------------------------------------------------------
 
 const ACCESS_LIST_HINT =

@@ -3,13 +3,18 @@
 //   check   -> parses and validates the bundle and the provider settings, no API call
 //   create  -> GET /groups/{projectId}/userSecurity (to report what it takes over), then
 //              PATCH /groups/{projectId}/userSecurity with {"customerX509":{"cas":...}} only (LDAP untouched)
-//   read    -> GET /groups/{projectId}/userSecurity: the bundle Atlas holds becomes the state
+//   read    -> GET /groups/{projectId}/userSecurity: the bundle Atlas holds becomes the state; gone only when Atlas
+//              answers customerX509 without CAs or says the project does not exist (any failure keeps the state)
 //   update  -> one PATCH when the certificates changed; none for text-only or expiryWarningDays changes
-//   delete  -> DELETE /groups/{projectId}/userSecurity/customerX509: disables self-managed X.509 in the project
+//   delete  -> DELETE /groups/{projectId}/userSecurity/customerX509: disables self-managed X.509 in the project,
+//              unless another CustomerX509Config of this run now holds the project (a replacement or a rename)
+//
+// A project has one customer CA bundle. check() keeps, per plugin process (the process serves every resource of
+// the stack), which resource claims which project, and refuses a second CustomerX509Config for a claimed project.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import type { UserSecurity } from "../atlas/client";
-import { AtlasApiError } from "../atlas/errors";
+import { isAtlasNotFound } from "../atlas/errors";
 import { ProviderContext } from "../context";
 import { describeCertificate, isPrivateKeyLabel, parseCertificate, scanPem, type CertificateInfo } from "../pem";
 import customerShim = require("../shims/customerX509Config");
@@ -228,6 +233,48 @@ export function diffCustomerX509Config(
   return { changes, replaces, deleteBeforeReplace: false };
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// One CustomerX509Config per project
+
+/**
+ * The input that carries the resource's name to check(), which receives no URN. check() removes it from the
+ * inputs it returns, so it never reaches diffs or the state.
+ */
+export const resourceNameKey = "__resourceName";
+
+/** Which CustomerX509Config (by name) claims which project, in one plugin process. */
+export class ProjectClaims {
+  private readonly byProject = new Map<string, string>();
+  private readonly byResource = new Map<string, string>();
+
+  /**
+   * Records that the resource claims the project; returns the name of another resource that claimed it first. The
+   * same resource may be checked more than once (a replacement is checked again), and may move to another project.
+   */
+  claim(name: string, projectId: string): string | undefined {
+    const holder = this.byProject.get(projectId);
+    if (holder !== undefined && holder !== name) return holder;
+    const previous = this.byResource.get(name);
+    if (previous !== undefined && previous !== projectId) this.byProject.delete(previous);
+    this.byProject.set(projectId, name);
+    this.byResource.set(name, projectId);
+    return undefined;
+  }
+
+  /** The resource that claimed the project in this process, if any. */
+  holder(projectId: string): string | undefined {
+    return this.byProject.get(projectId);
+  }
+}
+
+export function duplicateProjectReason(projectId: string, name: string, holder: string): string {
+  return (
+    `CustomerX509Config "${name}" and CustomerX509Config "${holder}" both manage the customer CA bundle of ` +
+    `project ${projectId}. A project has one bundle: each would overwrite the other's on every update. Declare ` +
+    `one CustomerX509Config per project and put all the CAs in its cas.`
+  );
+}
+
 function customerCas(security: UserSecurity): string | undefined {
   const cas = security.customerX509?.cas;
   return cas && cas.trim() !== "" ? cas : undefined;
@@ -240,13 +287,26 @@ export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvid
   CustomerX509ConfigInputs,
   CustomerX509ConfigOutputs
 > {
-  constructor(private readonly context: ProviderContext) {}
+  constructor(
+    private readonly context: ProviderContext,
+    /** Shared by every provider object of the plugin process (runtime.ts); a fresh one by default. */
+    private readonly claims: ProjectClaims = new ProjectClaims(),
+  ) {}
 
   async check(_olds: unknown, news: object): Promise<pulumi.dynamic.CheckResult<CustomerX509ConfigInputs>> {
     const { inputs, failures, expiringSoon } = checkCustomerX509Inputs(
       news as Record<string, unknown>,
       this.context.now(),
     );
+    // Claimed before any await: the engine checks the resources of a stack concurrently.
+    const name = (news as Record<string, unknown>)[resourceNameKey];
+    const projectKnown = !failures.some((f) => f.property === "projectId") && !isUnknown(inputs.projectId);
+    if (typeof name === "string" && projectKnown) {
+      const holder = this.claims.claim(name, inputs.projectId);
+      if (holder !== undefined) {
+        failures.push({ property: "projectId", reason: duplicateProjectReason(inputs.projectId, name, holder) });
+      }
+    }
     failures.push(...this.context.problems.map((p) => ({ property: p.key, reason: p.reason })));
     for (const cert of expiringSoon) {
       await this.context.warn(
@@ -284,8 +344,17 @@ export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvid
     try {
       security = await this.context.client().getUserSecurity(projectId);
     } catch (err) {
-      if (err instanceof AtlasApiError && err.errorCode === "GROUP_NOT_FOUND") return {};
+      // Gone only when Atlas says the project does not exist; any other failure keeps the state.
+      if (isAtlasNotFound(err)) return {};
       throw err;
+    }
+    if (security.customerX509 === undefined) {
+      // Atlas always answers with a customerX509 section ({} when no bundle is set): this answer says nothing.
+      throw new Error(
+        `Refreshing CustomerX509Config for project ${projectId}: the answer to GET userSecurity has no ` +
+          "customerX509 section, so it says nothing about the bundle; the state is kept. Hint: check that " +
+          "mongodbatlas:baseUrl points at Atlas and that no proxy answers in its place.",
+      );
     }
     const cas = customerCas(security);
     if (cas === undefined) return {};
@@ -305,11 +374,21 @@ export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvid
   }
 
   async delete(_id: string, props: CustomerX509ConfigOutputs): Promise<void> {
+    const holder = this.claims.holder(props.projectId);
+    if (holder !== undefined) {
+      // A CustomerX509Config checked in this run holds the project now (this one was replaced or renamed, and its
+      // successor set the bundle first): disabling customer X.509 would take the successor's bundle away.
+      await this.context.warn(
+        `CustomerX509Config for project ${props.projectId} left the stack; the customer CA bundle stays enabled ` +
+          `because CustomerX509Config "${holder}" of this stack now manages it.`,
+      );
+      return;
+    }
     try {
       await this.context.client().disableCustomerX509(props.projectId);
     } catch (err) {
       // Already gone with its project: nothing left to disable.
-      if (err instanceof AtlasApiError && err.errorCode === "GROUP_NOT_FOUND") return;
+      if (isAtlasNotFound(err)) return;
       throw err;
     }
   }
@@ -336,7 +415,8 @@ export class CustomerX509Config extends pulumi.dynamic.Resource {
     super(
       customerShim,
       name,
-      { ...args, certificates: undefined, earliestNotAfter: undefined },
+      // The name lets check() refuse a second CustomerX509Config for one project, naming both.
+      { ...args, certificates: undefined, earliestNotAfter: undefined, [resourceNameKey]: name },
       opts,
       "atlas",
       "CustomerX509Config",

@@ -7,7 +7,7 @@
 //   delete  -> no API call: Atlas cannot revoke a certificate; a warning says so
 import * as pulumi from "@pulumi/pulumi";
 import type { UserCert } from "../atlas/client";
-import { AtlasApiError } from "../atlas/errors";
+import { isAtlasNotFound } from "../atlas/errors";
 import { ProviderContext } from "../context";
 import { describeCertificate, parseCertificate, splitCertificateAndKey } from "../pem";
 import managedShim = require("../shims/managedX509Certificate");
@@ -273,12 +273,8 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
         refreshed = refreshFromListing(props, await this.listCertificates(projectId, username, true));
       }
     } catch (err) {
-      if (
-        err instanceof AtlasApiError &&
-        (err.errorCode === "USERNAME_NOT_FOUND" || err.errorCode === "GROUP_NOT_FOUND")
-      ) {
-        return {};
-      }
+      // Gone only when Atlas says the user or project does not exist; any other failure keeps the state.
+      if (isAtlasNotFound(err)) return {};
       throw err;
     }
     return refreshed ? { id, props: refreshed } : {};
