@@ -1,14 +1,14 @@
 // One Atlas API request: URL and versioned headers, the auth step, a timeout per attempt, body handling, and the
 // only retry loop of the client. What may be retried depends on the request's `safety`:
 //
-//   failure                      idempotent   nonIdempotent   issuesSecret (POST .../certs)
-//   429                          retry        retry           retry (Atlas did not process it)
+//   failure                      idempotent   issuesSecret (POST .../certs)
+//   429                          retry        retry (Atlas did not process it)
 //                                (429s do not count against maxRetries: they are retried while the waits they ask
 //                                for add up to at most maxRateLimitWaitMs, and 100 times at most, so parallel
 //                                creates ride out a throttle)
-//   5xx                          retry        retry           fail: a certificate may exist, its key is lost
-//   network error / timeout      retry        fail            fail: a certificate may exist, its key is lost
-//   other 4xx                    fail         fail            fail
+//   5xx                          retry        fail: a certificate may exist, its key is lost
+//   network error / timeout      retry        fail: a certificate may exist, its key is lost
+//   other 4xx                    fail         fail
 //   auth step failed (not sent)  retried like an idempotent request: the API request itself never left
 import type { AtlasAuth } from "./auth";
 import {
@@ -30,7 +30,7 @@ export interface AtlasLogger {
 }
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
-export type RequestSafety = "idempotent" | "nonIdempotent" | "issuesSecret";
+export type RequestSafety = "idempotent" | "issuesSecret";
 
 export interface ApiRequest {
   method: HttpMethod;
@@ -69,9 +69,6 @@ const API = {
 
 /** 429s answered with `Retry-After: 0` cost no wait: this bounds them too. */
 const MAX_RATE_LIMITED_RETRIES = 100;
-
-const OUTCOME_UNKNOWN_HINT =
-  "the request may have been carried out anyway; check the resource's current state before creating it again.";
 
 interface Failure {
   kind: AtlasErrorKind;
@@ -161,11 +158,7 @@ export class Transport {
   #toError(request: ApiRequest, path: string, failure: Failure, attempts: number): AtlasApiError {
     if (failure.authError) return failure.authError.withAttempts(attempts);
     const maybeProcessed = request.safety !== "idempotent" && (failure.kind !== "http" || (failure.status ?? 0) >= 500);
-    const hint = !maybeProcessed
-      ? hintFor(failure.status, failure.errorCode, this.#options.auth.kind)
-      : request.safety === "issuesSecret"
-        ? LOST_KEY_HINT
-        : OUTCOME_UNKNOWN_HINT;
+    const hint = maybeProcessed ? LOST_KEY_HINT : hintFor(failure.status, failure.errorCode, this.#options.auth.kind);
     return new AtlasApiError({
       kind: failure.kind,
       method: request.method,
