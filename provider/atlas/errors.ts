@@ -97,6 +97,11 @@ function formatMessage(init: AtlasApiErrorInit): string {
 
 /** An Atlas errorCode saying that something does not exist: GROUP_NOT_FOUND, USERNAME_NOT_FOUND, USER_NOT_FOUND... */
 const NOT_FOUND_CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_NOT_FOUND$/;
+/**
+ * Atlas's answer to a route it does not know ("Cannot find resource /api/atlas/..."): a base URL with a wrong path,
+ * or an API that moved. It says nothing about the project or user, so it never makes a resource gone.
+ */
+const UNKNOWN_ROUTE_CODE = "RESOURCE_NOT_FOUND";
 
 /**
  * True only when Atlas itself said that the project, user or configuration does not exist: a 404 whose body is an
@@ -110,6 +115,7 @@ export function isAtlasNotFound(error: unknown): error is AtlasApiError {
     error.kind === "http" &&
     error.status === 404 &&
     error.errorCode !== undefined &&
+    error.errorCode !== UNKNOWN_ROUTE_CODE &&
     NOT_FOUND_CODE.test(error.errorCode)
   );
 }

@@ -120,7 +120,7 @@ async function authenticatedGets(subject: Subject): Promise<number> {
 }
 
 describe.each(subjects)("%s: refresh is gone only when Atlas says it does not exist", (_kind, make) => {
-  it.each(["GROUP_NOT_FOUND", "USERNAME_NOT_FOUND", "USER_NOT_FOUND", "RESOURCE_NOT_FOUND", "CUSTOMER_X509_NOT_FOUND"])(
+  it.each(["GROUP_NOT_FOUND", "USERNAME_NOT_FOUND", "USER_NOT_FOUND", "CUSTOMER_X509_NOT_FOUND"])(
     "reports it gone on a 404 whose Atlas error body says %s",
     async (errorCode) => {
       const subject = await make();
@@ -147,6 +147,7 @@ describe.each(subjects)("%s: refresh is gone only when Atlas says it does not ex
   it.each([
     ["a 404 whose errorCode is not a _NOT_FOUND one", 404, "INVALID_GROUP_ID"],
     ["a _NOT_FOUND errorCode with another status", 400, "GROUP_NOT_FOUND"],
+    ["RESOURCE_NOT_FOUND, Atlas's answer to a route it does not know (a wrong base path)", 404, "RESOURCE_NOT_FOUND"],
   ])("fails and keeps the state on %s", async (_what, status, errorCode) => {
     const subject = await make();
     await injectOnGet(subject, { status, errorCode, times: 1 });

@@ -17,7 +17,7 @@ const atlasBody = (errorCode: string, status = 404) =>
   JSON.stringify({ detail: "No such thing.", error: status, errorCode, parameters: [], reason: "Not Found" });
 
 describe("isAtlasNotFound", () => {
-  it.each(["GROUP_NOT_FOUND", "USERNAME_NOT_FOUND", "USER_NOT_FOUND", "RESOURCE_NOT_FOUND", "X509_CONFIG_NOT_FOUND"])(
+  it.each(["GROUP_NOT_FOUND", "USERNAME_NOT_FOUND", "USER_NOT_FOUND", "X509_CONFIG_NOT_FOUND"])(
     "is true for a 404 whose Atlas error body says %s",
     (code) => {
       expect(isAtlasNotFound(httpError(404, atlasBody(code)))).toBe(true);
@@ -32,6 +32,7 @@ describe("isAtlasNotFound", () => {
     ["JSON saying NOT_FOUND without a subject", '{"error":"NOT_FOUND"}'],
     ["an OAuth-style error", '{"error":"not_found"}'],
     ["an Atlas errorCode that is not a _NOT_FOUND one", atlasBody("INVALID_GROUP_ID")],
+    ["Atlas's RESOURCE_NOT_FOUND for a route it does not know", atlasBody("RESOURCE_NOT_FOUND")],
     ["a lowercase look-alike", atlasBody("group_not_found")],
     ["a code that only contains NOT_FOUND", atlasBody("GROUP_NOT_FOUND_YET")],
   ])("is false for a 404 with %s", (_what, body) => {
