@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type Emulator, type RateLimitSettings } from "../emulator";
-import { EngineStack, repoRoot } from "./lib/engine";
+import { EngineStack, repoRoot, emulatorConfig } from "./lib/engine";
 import { makeCertificate } from "./lib/pki";
 import type { StackResult } from "./lib/stack-cli";
 
@@ -90,9 +90,7 @@ export async function runPhase(
       certificatesPerUser: { value: String(PER_USER) },
       customerProjectId: { value: customerProjectId },
       cas: { value: root.certificatePem },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      ...emulatorConfig(emulator),
     },
   });
   try {

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createUserProject, type UserProject } from "./installed-package";
 import { repoRoot } from "./repo-root";
+import type { Emulator } from "../../emulator";
 import type { StackOperation, StackRequest, StackResult } from "./stack-cli";
 
 export { repoRoot };
@@ -143,6 +144,15 @@ export class EngineStack {
     if (marker < 0) throw new Error(`stack-cli printed no result:\n${stdout.slice(-4000)}`);
     return JSON.parse(stdout.slice(marker + "STACK-RESULT ".length)) as StackResult;
   }
+}
+
+/** The stack config that points the provider at an emulator: its base URL and API key pair, the keys secret. */
+export function emulatorConfig(emulator: Emulator): Record<string, { value: string; secret?: boolean }> {
+  return {
+    "mongodbatlas:baseUrl": { value: emulator.baseUrl },
+    "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
+    "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+  };
 }
 
 export function pulumiBinDir(): string {

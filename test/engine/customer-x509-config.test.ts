@@ -2,7 +2,7 @@
 // whitespace never shows as a diff, an edit is an in-place update, drift is caught and repaired, destroy
 // disables customer X.509, and the LDAP half of userSecurity is never touched.
 import { startEmulator, type Emulator } from "../../emulator";
-import { EngineStack } from "../../scripts/lib/engine";
+import { EngineStack, emulatorConfig } from "../../scripts/lib/engine";
 import { makeCertificate } from "../../scripts/lib/pki";
 import { providerStrings, resourcesOfType } from "../support/state";
 
@@ -37,9 +37,7 @@ beforeAll(async () => {
     config: {
       projectId: { value: emulator.projectId },
       cas: { value: root.certificatePem },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      ...emulatorConfig(emulator),
     },
   });
 });

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { EngineStack, pulumiBinDir } from "../../scripts/lib/engine";
+import { EngineStack, pulumiBinDir, emulatorConfig } from "../../scripts/lib/engine";
 import { makeCertificate } from "../../scripts/lib/pki";
 import { resourcesOfType } from "../support/state";
 
@@ -76,9 +76,7 @@ beforeAll(async () => {
     projectName: PROJECT,
     config: {
       cas: { value: root.certificatePem },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      ...emulatorConfig(emulator),
     },
   });
 });

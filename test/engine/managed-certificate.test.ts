@@ -2,7 +2,7 @@
 // call, up issues, refresh notices expiry, renewal shows as a replace, destroy forgets with a warning, and the
 // state holds no secret in plain text.
 import { startEmulator, type Emulator } from "../../emulator";
-import { EngineStack } from "../../scripts/lib/engine";
+import { EngineStack, emulatorConfig } from "../../scripts/lib/engine";
 import { findPlainSecrets, providerStrings, resourcesOfType } from "../support/state";
 
 const TYPE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
@@ -27,9 +27,7 @@ beforeAll(async () => {
     config: {
       projectId: { value: emulator.projectId },
       usernames: { value: JSON.stringify(["orders-api", "billing.worker"]) },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      ...emulatorConfig(emulator),
     },
   });
 });

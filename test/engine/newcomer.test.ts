@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { promisify, stripVTControlCharacters } from "node:util";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
-import { EngineStack, repoRoot } from "../../scripts/lib/engine";
+import { EngineStack, repoRoot, emulatorConfig } from "../../scripts/lib/engine";
 
 const run = promisify(execFile);
 
@@ -23,14 +23,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => emulator.close());
-
-function atlasConfig() {
-  return {
-    "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-    "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-    "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
-  };
-}
 
 describe("npm run demo", () => {
   it("runs every step against the bundled emulator and ends with a clean state", async () => {
@@ -105,7 +97,11 @@ describe("README", () => {
       program: "README.md",
       compiledProgram: compiled,
       projectName: "readme-usage",
-      config: { projectId: { value: emulator.projectId }, pkiProjectId: { value: pkiProject }, ...atlasConfig() },
+      config: {
+        projectId: { value: emulator.projectId },
+        pkiProjectId: { value: pkiProject },
+        ...emulatorConfig(emulator),
+      },
     });
     try {
       // The sample reads its CA bundle from the project directory, as a user's program would.

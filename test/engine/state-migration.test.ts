@@ -8,7 +8,7 @@
 // encrypts the secret again).
 import { startEmulator, type Emulator } from "../../emulator";
 import { describeCertificate, parseCertificate } from "../../provider/pem";
-import { EngineStack } from "../../scripts/lib/engine";
+import { EngineStack, emulatorConfig } from "../../scripts/lib/engine";
 import type { StackResult } from "../../scripts/lib/stack-cli";
 import { resourcesOfType, type DeployedResource } from "../support/state";
 
@@ -34,9 +34,7 @@ beforeAll(async () => {
     config: {
       projectId: { value: emulator.projectId },
       usernames: { value: JSON.stringify(users) },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      ...emulatorConfig(emulator),
     },
   });
 });

@@ -1,12 +1,6 @@
 // ManagedX509CertificateProvider against the emulator over real HTTP with real digest auth; the issued material
 // is checked with openssl and a real mutual-TLS handshake.
-import { execFile } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import * as tls from "node:tls";
-import { promisify } from "node:util";
 import { AtlasApiError } from "../../provider/atlas/errors";
 import { ProviderContext } from "../../provider/context";
 import {
@@ -18,8 +12,8 @@ import {
 import { startEmulator, type Emulator } from "../../emulator";
 import { makeCertificate } from "../../scripts/lib/pki";
 import { providerHarness } from "../support/provider-harness";
+import { mutualTlsClientName, opensslCheck } from "../support/x509-checks";
 
-const run = promisify(execFile);
 const LIST = "GET /groups/{groupId}/databaseUsers/{username}/certs";
 const CREATE = "POST /groups/{groupId}/databaseUsers/{username}/certs";
 
@@ -88,73 +82,18 @@ describe("create", () => {
 
   it("issues material that openssl verifies against the project's CA", async () => {
     const { outs } = await create();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "x509-"));
-    try {
-      fs.writeFileSync(path.join(dir, "ca.pem"), await emulator.control.caCertificate(projectId));
-      fs.writeFileSync(path.join(dir, "cert.pem"), outs.certificatePem);
-      fs.writeFileSync(path.join(dir, "key.pem"), outs.privateKeyPem);
-      const verify = await run("openssl", ["verify", "-CAfile", "ca.pem", "-purpose", "sslclient", "cert.pem"], {
-        cwd: dir,
-        timeout: 10_000,
-      });
-      expect(verify.stdout.trim()).toBe("cert.pem: OK");
-      const certKey = await run("openssl", ["x509", "-in", "cert.pem", "-noout", "-pubkey"], {
-        cwd: dir,
-        timeout: 10_000,
-      });
-      const keyPub = await run("openssl", ["pkey", "-in", "key.pem", "-pubout"], { cwd: dir, timeout: 10_000 });
-      expect(certKey.stdout).toBe(keyPub.stdout);
-      const serial = await run("openssl", ["x509", "-in", "cert.pem", "-noout", "-serial"], {
-        cwd: dir,
-        timeout: 10_000,
-      });
-      expect(BigInt(`0x${serial.stdout.trim().replace("serial=", "")}`).toString()).toBe(outs.serialNumber);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const verdict = await opensslCheck(
+      await emulator.control.caCertificate(projectId),
+      outs.certificatePem + outs.privateKeyPem,
+    );
+    expect(verdict).toEqual({ verify: "cert.pem: OK", keyMatches: true, serialNumber: outs.serialNumber });
   });
 
-  it("issues a certificateKeyPem that a mutual-TLS server trusting the Atlas CA accepts", async () => {
+  it("issues a certificate and key that a mutual-TLS server trusting the Atlas CA accepts", async () => {
     const { outs } = await create();
-    const serverCa = makeCertificate({ commonName: "Test Server CA" });
-    const serverIdentity = makeCertificate({
-      commonName: "127.0.0.1",
-      isCa: false,
-      usage: "serverAuth",
-      issuer: serverCa,
-    });
-    const server = tls.createServer({
-      cert: serverIdentity.certificatePem,
-      key: serverIdentity.privateKeyPem,
-      ca: await emulator.control.caCertificate(projectId),
-      requestCert: true,
-      rejectUnauthorized: true,
-    });
-    const peer = new Promise<string>((resolve) =>
-      server.on("secureConnection", (socket) => {
-        resolve(String(socket.getPeerCertificate().subject.CN));
-        socket.end("ok");
-      }),
-    );
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as { port: number };
-    try {
-      const socket = tls.connect({
-        host: "127.0.0.1",
-        port,
-        // The driver's tlsCertificateKeyFile holds exactly this: certificate, then key.
-        cert: outs.certificatePem + outs.privateKeyPem,
-        key: outs.certificatePem + outs.privateKeyPem,
-        ca: serverCa.certificatePem,
-        checkServerIdentity: () => undefined,
-      });
-      await new Promise<void>((resolve, reject) => socket.once("secureConnect", resolve).once("error", reject));
-      expect(socket.authorized).toBe(true);
-      expect(await peer).toBe("app-service");
-      socket.destroy();
-    } finally {
-      server.close();
-    }
+    // The driver's tlsCertificateKeyFile holds exactly this: certificate, then key.
+    const pem = outs.certificatePem + outs.privateKeyPem;
+    expect(await mutualTlsClientName(await emulator.control.caCertificate(projectId), pem)).toBe("app-service");
   });
 
   it("explains that a user who is not MANAGED cannot get a certificate", async () => {

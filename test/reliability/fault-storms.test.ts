@@ -4,7 +4,7 @@
 // following `pulumi refresh` + `pulumi preview --expect-no-changes` shows that the state matches Atlas.
 import { sameBundle } from "../../provider/resources/customerX509Config";
 import { startEmulator, type Emulator, type FaultRule } from "../../emulator";
-import { EngineStack } from "../../scripts/lib/engine";
+import { EngineStack, emulatorConfig } from "../../scripts/lib/engine";
 import { makeCertificate } from "../../scripts/lib/pki";
 import { resourcesOfType } from "../support/state";
 import type { StackResult } from "../../scripts/lib/stack-cli";
@@ -58,9 +58,7 @@ async function newStorm(name: string, config: Record<string, string> = {}): Prom
       certificatesPerUser: { value: String(PER_USER) },
       customerProjectId: { value: customerProjectId },
       cas: { value: root.certificatePem + issuing.certificatePem },
-      "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-      "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-      "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+      ...emulatorConfig(emulator),
       ...Object.fromEntries(Object.entries(config).map(([key, value]) => [key, { value }])),
     },
   });
