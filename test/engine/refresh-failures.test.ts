@@ -7,7 +7,7 @@ import { startEmulator, type Emulator, type FaultRule } from "../../emulator";
 import { EngineStack } from "../../scripts/lib/engine";
 import { makeCertificate } from "../../scripts/lib/pki";
 import type { StackResult } from "../../scripts/lib/stack-cli";
-import { NON_ATLAS_404, startFrontProxy, type FrontProxy, type ProxyAnswer } from "../provider/support/front-proxy";
+import { NON_ATLAS_404, startFrontProxy, type FrontProxy, type ProxyAnswer } from "../support/front-proxy";
 import { resourcesOfType } from "../support/state";
 
 jest.setTimeout(300_000);

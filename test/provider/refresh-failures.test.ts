@@ -13,7 +13,7 @@ import {
 } from "../../provider/resources/managedX509Certificate";
 import { startEmulator, type Emulator, type FaultRule } from "../../emulator";
 import { makeCertificate } from "../../scripts/lib/pki";
-import { NON_ATLAS_404, startFrontProxy, type FrontProxy } from "./support/front-proxy";
+import { NON_ATLAS_404, startFrontProxy, type FrontProxy } from "../support/front-proxy";
 
 const root = makeCertificate({ commonName: "Refresh Root CA" });
 /** Per attempt; the injected stall is longer. */
