@@ -52,7 +52,10 @@ function ok(result: StackResult): StackResult {
 async function certificates(): Promise<DeployedResource[]> {
   const resources = resourcesOfType(ok(await stack.export()).deployment, TYPE);
   expect(resources).toHaveLength(users.length);
-  return resources;
+  // In the program's order (resources are named by user): the order in a state is not meaningful, and an update
+  // may change it.
+  const position = (r: DeployedResource) => users.indexOf(r.urn.split("::").pop()!);
+  return resources.sort((a, b) => position(a) - position(b));
 }
 
 const plaintextOf = (secret: unknown) => JSON.parse((secret as { plaintext: string }).plaintext) as string;
