@@ -198,14 +198,17 @@ export async function countCalls<T>(
   emulator: Emulator,
   work: () => Promise<T>,
 ): Promise<{ value: T; calls: ApiCalls }> {
-  await emulator.control.resetRequests();
+  await once(() => emulator.control.resetRequests());
   const value = await work();
-  const byEndpoint = await emulator.control.counts();
-  const log = await emulator.control.requests();
+  const byEndpoint = await once(() => emulator.control.counts());
+  const log = await once(() => emulator.control.requests());
   const calls = Object.values(byEndpoint).reduce((a, b) => a + b, 0);
   const challenges = log.filter((r) => !r.authenticated && r.status === 401).length;
   return { value, calls: { calls, challenges, byEndpoint } };
 }
+
+/** A control call, retried once: a kept-alive socket the emulator closed while the engine ran can fail the first. */
+const once = <T>(call: () => Promise<T>): Promise<T> => call().catch(() => call());
 
 /**
  * CPU time (ms) of this process's finished child processes and theirs: the operation's runner, the `pulumi` CLI, the
