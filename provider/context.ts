@@ -1,10 +1,12 @@
 // What both resource providers share: the resolved settings, one Atlas client per plugin process, and the
-// warning sink. Created by runtime.ts when the plugin configures a provider, or directly by tests.
+// warning sink. Created by runtime.ts when the dynamic-provider plugin configures a provider, by the provider
+// plugin's Configure (plugin/server.ts), or directly by tests.
 import { AtlasClient } from "./atlas/client";
 import { digestAuth, serviceAccountAuth } from "./atlas/auth";
 import {
   describeProblems,
   resolveSettings,
+  type ConfigKeys,
   type ConfigSource,
   type ProviderSettings,
   type SettingsProblem,
@@ -13,6 +15,8 @@ import { engineWarning, type WarningSink } from "./diagnostics";
 
 export interface ProviderContextOptions {
   config?: ConfigSource;
+  /** The config key of each setting, as problems name it (default: the dynamic resources' keys). */
+  configKeys?: ConfigKeys;
   env?: NodeJS.ProcessEnv;
   /** Replaces the engine warning channel (tests). */
   warn?: WarningSink;
@@ -30,7 +34,7 @@ export class ProviderContext {
   private atlasClient?: AtlasClient;
 
   constructor(options: ProviderContextOptions = {}) {
-    const resolved = resolveSettings(options.config, options.env ?? process.env);
+    const resolved = resolveSettings(options.config, options.env ?? process.env, options.configKeys);
     this.settings = resolved.settings;
     this.problems = resolved.problems;
     this.warn = options.warn ?? engineWarning;

@@ -17,6 +17,15 @@ import type { UserSecurity } from "../atlas/client";
 import { isAtlasNotFound } from "../atlas/errors";
 import { ProviderContext } from "../context";
 import { describeCertificate, isPrivateKeyLabel, parseCertificate, scanPem, type CertificateInfo } from "../pem";
+import {
+  outputOnlyNames,
+  type DeclaredOutputs,
+  type PropertyTable,
+  type ResourceDiff,
+  type SameNames,
+} from "../properties";
+// The object Pulumi serializes into each resource's `__provider`: a few lines that load this package's runtime in
+// the dynamic-provider plugin, which then builds CustomerX509ConfigProvider below (see provider/shim.ts).
 import customerShim = require("../shims/customerX509Config");
 import { checkInteger, checkProjectId, describeValue, isUnknown, type CheckFailure } from "../validation";
 
@@ -50,6 +59,43 @@ export interface CustomerX509ConfigOutputs extends CustomerX509ConfigInputs {
   certificates: CaCertificateSummary[];
   earliestNotAfter: string;
 }
+
+/** Every property, said once: the state, both resource classes and the plugin's schema derive from this table. */
+export const customerX509Properties = {
+  projectId: {
+    type: "string",
+    input: "required",
+    description:
+      "The Atlas project (group) id: 24 hexadecimal characters. Changing it moves the bundle to the new project.",
+  },
+  cas: {
+    type: "string",
+    input: "required",
+    description:
+      "One or more PEM CA certificates (root and intermediates); public material, not secret. As an output: the " +
+      "bundle exactly as Atlas stores it. Line endings, blank lines and order never count as a change.",
+  },
+  expiryWarningDays: {
+    type: "integer",
+    input: "optional",
+    description: "Warn in previews when a CA expires within this many days (default 30).",
+  },
+  certificates: {
+    type: { arrayOf: "CaCertificateSummary" },
+    description: "One summary per CA of the bundle, in its order.",
+  },
+  earliestNotAfter: { type: "string", description: "When the first CA of the bundle expires (ISO 8601)." },
+} as const satisfies PropertyTable<keyof CustomerX509ConfigOutputs>;
+
+/** The fields of one CaCertificateSummary, for the plugin's schema. */
+export const caCertificateSummaryProperties = {
+  subject: { type: "string", description: "The CA's subject." },
+  issuer: { type: "string", description: "The CA's issuer." },
+  serialNumber: { type: "string", description: "The serial number, in decimal." },
+  notBefore: { type: "string", description: "Start of validity (ISO 8601)." },
+  notAfter: { type: "string", description: "End of validity (ISO 8601)." },
+  sha256Fingerprint: { type: "string", description: "SHA-256 fingerprint (hex, colon-separated)." },
+} as const satisfies PropertyTable<keyof CaCertificateSummary>;
 
 export const defaultExpiryWarningDays = 30;
 /** Limits of this provider (Atlas documents none): a real CA bundle is a few certificates, a few KiB. */
@@ -222,15 +268,15 @@ export function outputsFromAtlas(
   };
 }
 
-export function diffCustomerX509Config(
-  olds: CustomerX509ConfigOutputs,
-  news: CustomerX509ConfigInputs,
-): pulumi.dynamic.DiffResult {
+export function diffCustomerX509Config(olds: CustomerX509ConfigOutputs, news: CustomerX509ConfigInputs): ResourceDiff {
   const replaces = isUnknown(news.projectId) || olds.projectId !== news.projectId ? ["projectId"] : [];
-  const casChanged = isUnknown(news.cas) || !sameBundle(olds.cas, news.cas);
-  const changes = replaces.length > 0 || casChanged || olds.expiryWarningDays !== news.expiryWarningDays;
+  const diffs = [
+    ...replaces,
+    ...(isUnknown(news.cas) || !sameBundle(olds.cas, news.cas) ? ["cas"] : []),
+    ...(olds.expiryWarningDays !== news.expiryWarningDays ? ["expiryWarningDays"] : []),
+  ];
   // A new project gets its bundle before the old project loses its own.
-  return { changes, replaces, deleteBeforeReplace: false };
+  return { changes: diffs.length > 0, replaces, diffs, deleteBeforeReplace: false };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -352,8 +398,8 @@ export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvid
       // Atlas always answers with a customerX509 section ({} when no bundle is set): this answer says nothing.
       throw new Error(
         `Refreshing CustomerX509Config for project ${projectId}: the answer to GET userSecurity has no ` +
-          "customerX509 section, so it says nothing about the bundle; the state is kept. Hint: check that " +
-          "mongodbatlas:baseUrl points at Atlas and that no proxy answers in its place.",
+          "customerX509 section, so it says nothing about the bundle; the state is kept. Hint: check that the " +
+          "provider's baseUrl points at Atlas and that no proxy answers in its place.",
       );
     }
     const cas = customerCas(security);
@@ -412,14 +458,13 @@ export class CustomerX509Config extends pulumi.dynamic.Resource {
   declare readonly earliestNotAfter: pulumi.Output<string>;
 
   constructor(name: string, args: CustomerX509ConfigArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      customerShim,
-      name,
-      // The name lets check() refuse a second CustomerX509Config for one project, naming both.
-      { ...args, certificates: undefined, earliestNotAfter: undefined, [resourceNameKey]: name },
-      opts,
-      "atlas",
-      "CustomerX509Config",
-    );
+    const outputs = Object.fromEntries(outputOnlyNames(customerX509Properties).map((k) => [k, undefined]));
+    // customerShim is the provider: the engine runs it in the dynamic-provider plugin, where it delegates every call
+    // to CustomerX509ConfigProvider. The type token is pulumi-nodejs:dynamic/atlas:CustomerX509Config. The name
+    // lets check() refuse a second CustomerX509Config for one project, naming both.
+    super(customerShim, name, { ...args, ...outputs, [resourceNameKey]: name }, opts, "atlas", "CustomerX509Config");
   }
 }
+
+// Every declared output has a table entry, and every table entry is declared.
+true satisfies SameNames<DeclaredOutputs<CustomerX509Config>, keyof typeof customerX509Properties>;

@@ -10,7 +10,19 @@ import type { UserCert } from "../atlas/client";
 import { isAtlasNotFound } from "../atlas/errors";
 import { ProviderContext } from "../context";
 import { describeCertificate, parseCertificate, splitCertificateAndKey } from "../pem";
+// The object Pulumi serializes into each resource's `__provider`: a few lines that load this package's runtime in
+// the dynamic-provider plugin, which then builds ManagedX509CertificateProvider below (see provider/shim.ts).
 import managedShim = require("../shims/managedX509Certificate");
+import {
+  outputOnlyNames,
+  pick,
+  secretNames,
+  storedNames,
+  type DeclaredOutputs,
+  type PropertyTable,
+  type ResourceDiff,
+  type SameNames,
+} from "../properties";
 import { checkInteger, checkProjectId, definedOnly, describeValue, isUnknown, type CheckFailure } from "../validation";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -56,20 +68,64 @@ export interface ManagedX509CertificateOutputs extends ManagedX509CertificateInp
   notAfter: string;
 }
 
-const storedOutputKeys = [
-  "projectId",
-  "username",
-  "monthsUntilExpiration",
-  "renewBeforeDays",
-  "certificatePem",
-  "privateKeyPem",
-  "serialNumber",
-  "subject",
-  "notAfter",
-] as const satisfies readonly (keyof ManagedX509CertificateOutputs)[];
+/** Derived from certificatePem and privateKeyPem when read, never stored. */
+export interface ManagedX509CertificateDerived {
+  certificateKeyPem: string;
+  notBefore: string;
+  sha256Fingerprint: string;
+}
 
+/** Every property, said once: the state, both resource classes and the plugin's schema derive from this table. */
+export const managedCertificateProperties = {
+  projectId: {
+    type: "string",
+    input: "required",
+    description: "The Atlas project (group) id: 24 hexadecimal characters. Changing it issues a new certificate.",
+  },
+  username: {
+    type: "string",
+    input: "required",
+    description:
+      'An existing database user in `$external` with `x509Type: "MANAGED"`. Changing it issues a new certificate.',
+  },
+  monthsUntilExpiration: {
+    type: "integer",
+    input: "optional",
+    description: "Validity in months, 1 to 24 (Atlas's default: 3). Changing it issues a new certificate.",
+  },
+  renewBeforeDays: {
+    type: "integer",
+    input: "optional",
+    optional: true,
+    description:
+      "Rotate when fewer than this many days of validity remain: from then on a preview shows a replace, and the " +
+      "update issues the successor before the old certificate leaves the stack. Unset: never rotate early.",
+  },
+  certificatePem: { type: "string", description: "The certificate (PEM)." },
+  privateKeyPem: {
+    type: "string",
+    secret: true,
+    description: "The certificate's private key (PKCS#8 PEM). Atlas returns it once, at creation.",
+  },
+  certificateKeyPem: {
+    type: "string",
+    secret: true,
+    derived: "program",
+    description: "The certificate followed by its private key, for the driver's `tlsCertificateKeyFile`.",
+  },
+  serialNumber: { type: "string", description: "The serial number, in decimal (Atlas serials exceed 2^53)." },
+  subject: { type: "string", description: "The subject, as Atlas lists it." },
+  notBefore: { type: "string", derived: "certificate", description: "Start of validity (ISO 8601)." },
+  notAfter: { type: "string", description: "End of validity (ISO 8601), as Atlas lists it." },
+  sha256Fingerprint: {
+    type: "string",
+    derived: "certificate",
+    description: "SHA-256 fingerprint of the certificate (hex, colon-separated).",
+  },
+} as const satisfies PropertyTable<keyof (ManagedX509CertificateOutputs & ManagedX509CertificateDerived)>;
+
+const storedOutputKeys = storedNames(managedCertificateProperties);
 export const defaultMonthsUntilExpiration = 3;
-const secretOutputs = ["privateKeyPem"];
 const replacingInputs = ["projectId", "username", "monthsUntilExpiration"] as const;
 const dayMs = 24 * 60 * 60 * 1000;
 /** The shortest month: a renewal window must fit inside any validity of that many months. */
@@ -165,8 +221,16 @@ export function outputsFromIssuedPem(
  * (certificateKeyPem, notBefore, sha256Fingerprint): such a state loses them at its next update or replace.
  */
 export function storedOutputs(outs: ManagedX509CertificateOutputs): ManagedX509CertificateOutputs {
-  const stored = Object.fromEntries(storedOutputKeys.map((key) => [key, outs[key]]));
-  return definedOnly(stored) as unknown as ManagedX509CertificateOutputs;
+  return pick(outs, storedOutputKeys) as unknown as ManagedX509CertificateOutputs;
+}
+
+/** The outputs derived from the certificate; undefined before there is one. */
+export function certificateFacts(
+  certificatePem: string | undefined,
+): Pick<ManagedX509CertificateDerived, "notBefore" | "sha256Fingerprint"> | undefined {
+  if (!certificatePem) return undefined;
+  const { notBefore, sha256Fingerprint } = describeCertificate(parseCertificate(certificatePem));
+  return { notBefore, sha256Fingerprint };
 }
 
 export function isInRenewalWindow(notAfter: string, renewBeforeDays: number | undefined, now: Date): boolean {
@@ -178,16 +242,16 @@ export function diffManagedCertificate(
   olds: ManagedX509CertificateOutputs,
   news: ManagedX509CertificateInputs,
   now: Date,
-): pulumi.dynamic.DiffResult {
+): ResourceDiff {
   const replaces: string[] = replacingInputs.filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
   const renew = isUnknown(news.renewBeforeDays) ? undefined : news.renewBeforeDays;
   if (replaces.length === 0 && isInRenewalWindow(olds.notAfter, renew, now)) {
     // Named after the output that triggers it, so the preview says why it rotates.
     replaces.push("notAfter");
   }
-  const changes = replaces.length > 0 || olds.renewBeforeDays !== news.renewBeforeDays;
+  const diffs = olds.renewBeforeDays !== news.renewBeforeDays ? [...replaces, "renewBeforeDays"] : replaces;
   // The successor is issued before the old certificate leaves the stack: no moment without a valid certificate.
-  return { changes, replaces, deleteBeforeReplace: false };
+  return { changes: diffs.length > 0, replaces, diffs, deleteBeforeReplace: false };
 }
 
 /**
@@ -259,8 +323,9 @@ export class ManagedX509CertificateProvider implements pulumi.dynamic.ResourcePr
   ): Promise<pulumi.dynamic.ReadResult<ManagedX509CertificateOutputs>> {
     if (!props?.serialNumber) {
       throw new Error(
-        `ManagedX509Certificate ${id} has no state to refresh: dynamic resources cannot be imported, and Atlas ` +
-          "never returns a certificate's private key again. Declare the resource and let pulumi up issue a new certificate.",
+        `ManagedX509Certificate ${id} cannot be imported or read without its state: Atlas never returns the private ` +
+          "key of an existing certificate, so no stack could hold it. Declare the resource instead, and let " +
+          "pulumi up issue a new certificate (the existing one stays valid until it expires).",
       );
     }
     const { projectId, username } = props;
@@ -334,26 +399,41 @@ export class ManagedX509Certificate extends pulumi.dynamic.Resource {
   readonly sha256Fingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: ManagedX509CertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    // The engine exposes only the keys present here as outputs: the stored outputs start as undefined.
     const props = {
       ...args,
-      // Declared so that they exist as outputs (the engine only exposes keys present here).
-      certificatePem: undefined,
-      privateKeyPem: undefined,
-      serialNumber: undefined,
-      subject: undefined,
-      notAfter: undefined,
+      ...Object.fromEntries(outputOnlyNames(managedCertificateProperties).map((k) => [k, undefined])),
     };
-    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secretOutputs])];
+    const secrets = secretNames(managedCertificateProperties);
+    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), ...secrets])];
+    // managedShim is the provider: the engine runs it in the dynamic-provider plugin, where it delegates every call
+    // to ManagedX509CertificateProvider. "atlas" and the class name make the type token
+    // pulumi-nodejs:dynamic/atlas:ManagedX509Certificate, which previews show and states record.
     super(managedShim, name, props, { ...opts, additionalSecretOutputs }, "atlas", "ManagedX509Certificate");
-    // Derived from the stored outputs instead of stored beside them: the state stays lighter, and a state that
-    // still holds them (version 0.1.0) is read the same way, since the engine only resolves the keys above.
-    // A state without a certificate (none yet) gives undefined, as a missing stored output did.
-    const pems = pulumi.all([this.certificatePem, this.privateKeyPem]);
-    this.certificateKeyPem = pulumi.secret(
-      pems.apply(([cert, key]) => (cert && key ? cert + key : undefined) as string),
-    );
-    const info = this.certificatePem.apply((pem) => (pem ? describeCertificate(parseCertificate(pem)) : undefined));
-    this.notBefore = info.apply((i) => i?.notBefore as string);
-    this.sha256Fingerprint = info.apply((i) => i?.sha256Fingerprint as string);
+    const derived = derivedCertificateOutputs(this.certificatePem, this.privateKeyPem);
+    this.certificateKeyPem = derived.certificateKeyPem;
+    this.notBefore = derived.notBefore;
+    this.sha256Fingerprint = derived.sha256Fingerprint;
   }
+}
+
+// Every declared output has a table entry, and every table entry is declared.
+true satisfies SameNames<DeclaredOutputs<ManagedX509Certificate>, keyof typeof managedCertificateProperties>;
+
+/**
+ * The outputs a program derives from the stored ones instead of storing them beside them: the state stays lighter,
+ * and a state that still holds them (version 0.1.0) is read the same way, since the engine only resolves declared
+ * keys. A state without a certificate (none yet) gives undefined, as a missing stored output did.
+ */
+export function derivedCertificateOutputs(
+  certificatePem: pulumi.Output<string>,
+  privateKeyPem: pulumi.Output<string>,
+): { [K in keyof ManagedX509CertificateDerived]: pulumi.Output<string> } {
+  const pems = pulumi.all([certificatePem, privateKeyPem]);
+  const facts = certificatePem.apply(certificateFacts);
+  return {
+    certificateKeyPem: pulumi.secret(pems.apply(([cert, key]) => (cert && key ? cert + key : undefined) as string)),
+    notBefore: facts.apply((f) => f?.notBefore as string),
+    sha256Fingerprint: facts.apply((f) => f?.sha256Fingerprint as string),
+  };
 }

@@ -100,6 +100,7 @@ describe("CA bundle comparison", () => {
     expect(diffCustomerX509Config(olds, { ...news, cas: root.certificatePem })).toEqual({
       changes: true,
       replaces: [],
+      diffs: ["cas"],
       deleteBeforeReplace: false,
     });
     expect(diffCustomerX509Config(olds, { ...news, projectId: "000000000000000000000000" }).replaces).toEqual([

@@ -112,6 +112,7 @@ describe("ManagedX509Certificate diff", () => {
     expect(diffManagedCertificate(state(), { ...inputs, ...change }, now)).toEqual({
       changes: true,
       replaces,
+      diffs: replaces,
       deleteBeforeReplace: false,
     });
   });
@@ -120,6 +121,7 @@ describe("ManagedX509Certificate diff", () => {
     expect(diffManagedCertificate(state(), { ...inputs, renewBeforeDays: 10 }, now)).toEqual({
       changes: true,
       replaces: [],
+      diffs: ["renewBeforeDays"],
       deleteBeforeReplace: false,
     });
   });
@@ -137,6 +139,7 @@ describe("ManagedX509Certificate diff", () => {
     expect(diffManagedCertificate(olds, { ...inputs, renewBeforeDays: 30 }, atEdge)).toEqual({
       changes: true,
       replaces: ["notAfter"],
+      diffs: ["notAfter"],
       deleteBeforeReplace: false,
     });
   });

@@ -1,0 +1,101 @@
+// The provider plugin's Pulumi package schema (`pulumi package get-schema atlas-x509`): built from the resources'
+// property tables and the settings table, so its names, types and secrecy cannot drift from the TypeScript code.
+import { settingNames, settingSpecs } from "../config";
+import { inputNames, pluginNames, type PropertySpec, type PropertyTable } from "../properties";
+import { caCertificateSummaryProperties } from "../resources/customerX509Config";
+import { packageName, resourceTypes } from "./resource-types";
+
+interface SchemaProperty {
+  type?: string;
+  items?: { $ref: string };
+  description: string;
+  secret?: true;
+}
+
+/** Object types the resources' properties refer to by name. */
+const objectTypes: Record<string, { description: string; properties: PropertyTable }> = {
+  CaCertificateSummary: {
+    description: "One CA certificate of a CustomerX509Config bundle.",
+    properties: caCertificateSummaryProperties,
+  },
+};
+
+const typeToken = (name: string) => `${packageName}:index:${name}`;
+
+function schemaProperty(spec: PropertySpec): SchemaProperty {
+  const type =
+    typeof spec.type === "string"
+      ? { type: spec.type }
+      : { type: "array", items: { $ref: `#/types/${typeToken(spec.type.arrayOf)}` } };
+  return { ...type, description: spec.description, ...(spec.secret ? { secret: true as const } : {}) };
+}
+
+function propertiesOf(table: PropertyTable, names: readonly string[]): Record<string, SchemaProperty> {
+  return Object.fromEntries(names.map((name) => [name, schemaProperty(table[name])]));
+}
+
+/** The provider's settings, as stack config (`atlas-x509:<name>`) and as an explicit provider's inputs. */
+const settingProperties: Record<string, SchemaProperty> = Object.fromEntries(
+  settingNames.map((name) => {
+    const spec: { type: string; description: string; secret?: true } = settingSpecs[name];
+    const env = settingSpecs[name].env.join(" or ");
+    return [
+      name,
+      {
+        type: spec.type,
+        description: `${spec.description} Default: the environment variable ${env}.`,
+        ...(spec.secret ? { secret: true as const } : {}),
+      },
+    ];
+  }),
+);
+
+export function packageSchema(version: string): Record<string, unknown> {
+  return {
+    name: packageName,
+    displayName: "MongoDB Atlas X.509",
+    version,
+    description:
+      "MongoDB Atlas X.509 authentication for database users: Atlas-managed client certificates that rotate " +
+      "before they expire, and a project's self-managed CA bundle, with drift detection on refresh.",
+    keywords: ["pulumi", "mongodb", "atlas", "x509", "category/database", "kind/native"],
+    license: "Apache-2.0",
+    config: { variables: settingProperties },
+    provider: {
+      description:
+        "The atlas-x509 provider: where to reach Atlas and with which credentials. Settings left unset fall back " +
+        "to the environment; settings read from the environment never enter the state.",
+      inputProperties: settingProperties,
+    },
+    resources: Object.fromEntries(
+      resourceTypes.map((type) => {
+        const outputs = pluginNames(type.properties);
+        const inputs = inputNames(type.properties);
+        return [
+          type.token,
+          {
+            description: type.description,
+            properties: propertiesOf(type.properties, outputs),
+            required: outputs.filter((name) => !type.properties[name].optional),
+            inputProperties: propertiesOf(type.properties, inputs),
+            requiredInputs: inputs.filter((name) => type.properties[name].input === "required"),
+          },
+        ];
+      }),
+    ),
+    types: Object.fromEntries(
+      Object.entries(objectTypes).map(([name, { description, properties }]) => [
+        typeToken(name),
+        {
+          type: "object",
+          description,
+          properties: propertiesOf(properties, Object.keys(properties)),
+          required: Object.keys(properties),
+        },
+      ]),
+    ),
+    language: {
+      nodejs: { packageName: "pulumi-atlas-x509", respectSchemaVersion: true },
+    },
+  };
+}

@@ -1,0 +1,273 @@
+// The ResourceProvider gRPC service of the provider plugin, written on the stubs that @pulumi/pulumi ships. Not
+// on @pulumi/pulumi's own provider server: that one ignores Configure (no settings would reach the provider),
+// takes secrets (every value would arrive wrapped) and cannot answer a detailed diff.
+//
+// Every resource call goes to the provider class of the dynamic resource of the same name (resource-types.ts):
+//   engine -> this service -> ManagedX509CertificateProvider / CustomerX509ConfigProvider -> AtlasClient -> Atlas
+import type * as grpcTypes from "@grpc/grpc-js";
+import type * as emptyTypes from "google-protobuf/google/protobuf/empty_pb";
+import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
+import type * as pluginTypes from "@pulumi/pulumi/proto/plugin_pb";
+import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
+import type * as providerRpcTypes from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { dirname } from "node:path";
+import { pluginConfigKeys, resolveSettings, settingNames, settingSpecs, type ConfigSource } from "../config";
+import { ProviderContext } from "../context";
+import { packageVersion } from "../atlas/version";
+import type { ResourceDiff } from "../properties";
+import { ProjectClaims } from "../resources/customerX509Config";
+import { inputsFromOutputs, pluginOutputs, resourceType, type PluginResourceType } from "./resource-types";
+import { packageSchema } from "./schema";
+import { hasUnknowns, nameFromUrn, plain, withSecrets, type PropertyValues } from "./values";
+import type * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- the generated stubs are CommonJS, bound to the copies of
+   grpc-js and google-protobuf that @pulumi/pulumi depends on, which need not be hoisted beside this package. */
+const pulumiDir = dirname(require.resolve("@pulumi/pulumi"));
+const fromPulumi = <T>(id: string): T => require(require.resolve(id, { paths: [pulumiDir] })) as T;
+const grpc = fromPulumi<typeof grpcTypes>("@grpc/grpc-js");
+const structProto = fromPulumi<typeof structTypes>("google-protobuf/google/protobuf/struct_pb");
+const emptyProto = fromPulumi<typeof emptyTypes>("google-protobuf/google/protobuf/empty_pb");
+const providerProto = require("@pulumi/pulumi/proto/provider_pb") as typeof providerTypes;
+const providerRpc = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof providerRpcTypes;
+const pluginProto = require("@pulumi/pulumi/proto/plugin_pb") as typeof pluginTypes;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+type Call<Request> = grpcTypes.ServerUnaryCall<Request, unknown>;
+type Callback<Response> = grpcTypes.sendUnaryData<Response>;
+
+const configSecrets = settingNames.filter((name) => "secret" in settingSpecs[name]);
+
+/** Values of a protobuf Struct, without secret markers. */
+function valuesOf(struct: structTypes.Struct | undefined): PropertyValues {
+  return (plain(struct?.toJavaScript() ?? {}) as PropertyValues) ?? {};
+}
+
+function structOf(values: object): structTypes.Struct {
+  return structProto.Struct.fromJavaScript(values as Record<string, structTypes.JavaScriptValue>);
+}
+
+/** An explicit provider's inputs, or the stack config of the default provider, as the settings resolver reads it. */
+function configSource(values: PropertyValues): ConfigSource {
+  const byKey = new Map(settingNames.map((name) => [pluginConfigKeys[name], values[name]]));
+  return {
+    get(key) {
+      const value = byKey.get(key);
+      // A default provider gets stack config as strings; an explicit one gets typed inputs (true, 30).
+      return value === undefined || value === null ? undefined : String(value);
+    },
+  };
+}
+
+/**
+ * Errors that mean a bug in this package keep their stack trace; the errors it raises on purpose (Atlas errors
+ * with status, errorCode and hint; configuration problems) are complete in their message.
+ */
+function grpcError(error: unknown): grpcTypes.ServiceError {
+  const bug = [TypeError, ReferenceError, RangeError, SyntaxError].some((type) => error instanceof type);
+  const message = error instanceof Error ? (bug ? (error.stack ?? error.message) : error.message) : String(error);
+  return Object.assign(new Error(message), {
+    code: grpc.status.UNKNOWN,
+    details: message,
+    metadata: new grpc.Metadata(),
+  });
+}
+
+/** Runs one request and answers it: with the response, or with the error's message. */
+function answer<Request, Response>(
+  handler: (request: Request) => Promise<Response>,
+): (call: Call<Request>, callback: Callback<Response>) => void {
+  return (call, callback) => {
+    handler(call.request).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(grpcError(error), null),
+    );
+  };
+}
+
+export class AtlasX509ProviderService {
+  private context?: ProviderContext;
+  /** Which CustomerX509Config claims which project: the plugin process serves one provider of one stack. */
+  private readonly claims = new ProjectClaims();
+  private readonly providers = new Map<PluginResourceType, pulumi.dynamic.ResourceProvider>();
+
+  /** The gRPC handlers; methods the service leaves out answer UNIMPLEMENTED, which the engine expects. */
+  handlers(): Partial<providerRpcTypes.IResourceProviderServer> {
+    return {
+      getPluginInfo: answer(async () => new pluginProto.PluginInfo().setVersion(packageVersion())),
+      getSchema: answer(async (request: providerTypes.GetSchemaRequest) => {
+        if (request.getVersion() !== 0) throw new Error(`unsupported schema version ${request.getVersion()}`);
+        return new providerProto.GetSchemaResponse().setSchema(JSON.stringify(packageSchema(packageVersion())));
+      }),
+      checkConfig: answer((request: providerTypes.CheckRequest) => this.checkConfig(request)),
+      diffConfig: answer((request: providerTypes.DiffRequest) => this.diffConfig(request)),
+      configure: answer((request: providerTypes.ConfigureRequest) => this.configure(request)),
+      check: answer((request: providerTypes.CheckRequest) => this.check(request)),
+      diff: answer((request: providerTypes.DiffRequest) => this.diff(request)),
+      create: answer((request: providerTypes.CreateRequest) => this.create(request)),
+      read: answer((request: providerTypes.ReadRequest) => this.read(request)),
+      update: answer((request: providerTypes.UpdateRequest) => this.update(request)),
+      delete: answer((request: providerTypes.DeleteRequest) => this.delete(request)),
+      cancel: answer(async () => new emptyProto.Empty()),
+    } as Partial<providerRpcTypes.IResourceProviderServer>;
+  }
+
+  /** Validates the settings at preview, naming each bad one; marks the credentials secret in the provider's state. */
+  private async checkConfig(request: providerTypes.CheckRequest): Promise<providerTypes.CheckResponse> {
+    const news = valuesOf(request.getNews());
+    const response = new providerProto.CheckResponse().setInputs(structOf(withSecrets(news, configSecrets)));
+    // Settings computed by other resources are known only at update; Configure sees them then.
+    if (hasUnknowns(news)) return response;
+    const { problems } = resolveSettings(configSource(news), process.env, pluginConfigKeys);
+    return response.setFailuresList(
+      problems.map((p) => new providerProto.CheckFailure().setProperty(p.key).setReason(p.reason)),
+    );
+  }
+
+  /** A change of settings updates the provider in place: it never replaces the resources it manages. */
+  private async diffConfig(request: providerTypes.DiffRequest): Promise<providerTypes.DiffResponse> {
+    const olds = valuesOf(request.getOlds());
+    const news = valuesOf(request.getNews());
+    const changed = settingNames.filter((name) => String(olds[name] ?? "") !== String(news[name] ?? ""));
+    return new providerProto.DiffResponse()
+      .setChanges(
+        changed.length > 0
+          ? providerProto.DiffResponse.DiffChanges.DIFF_SOME
+          : providerProto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
+      .setDiffsList(changed);
+  }
+
+  private async configure(request: providerTypes.ConfigureRequest): Promise<providerTypes.ConfigureResponse> {
+    let values = valuesOf(request.getArgs());
+    if (!request.hasArgs()) {
+      // An older engine sends only `atlas-x509:config:<name>` variables.
+      const variables = request.getVariablesMap();
+      values = Object.fromEntries(settingNames.map((name) => [name, variables.get(`atlas-x509:config:${name}`)]));
+    }
+    this.context = new ProviderContext({ config: configSource(values), configKeys: pluginConfigKeys });
+    this.providers.clear();
+    // No secrets: the engine sends plain values and restores secrecy on what comes back (see values.ts).
+    return new providerProto.ConfigureResponse()
+      .setAcceptsecrets(false)
+      .setAcceptresources(false)
+      .setSupportspreview(false);
+  }
+
+  private providerFor(token: string): { type: PluginResourceType; provider: pulumi.dynamic.ResourceProvider } {
+    const type = resourceType(token);
+    if (!this.context) throw new Error(`the ${type.token} provider was not configured`);
+    let provider = this.providers.get(type);
+    if (!provider) {
+      provider = type.createProvider(this.context, this.claims);
+      this.providers.set(type, provider);
+    }
+    return { type, provider };
+  }
+
+  private async check(request: providerTypes.CheckRequest): Promise<providerTypes.CheckResponse> {
+    const { type, provider } = this.providerFor(request.getType() || typeFromUrn(request.getUrn()));
+    const name = request.getName() || nameFromUrn(request.getUrn());
+    const news = type.checkInputs(valuesOf(request.getNews()), name);
+    const result = await provider.check!(valuesOf(request.getOlds()), news);
+    return new providerProto.CheckResponse()
+      .setInputs(structOf(result.inputs ?? {}))
+      .setFailuresList(
+        (result.failures ?? []).map((f) =>
+          new providerProto.CheckFailure().setProperty(f.property).setReason(f.reason),
+        ),
+      );
+  }
+
+  private async diff(request: providerTypes.DiffRequest): Promise<providerTypes.DiffResponse> {
+    const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
+    const olds = valuesOf(request.getOlds());
+    const news = valuesOf(request.getNews());
+    const result = (await provider.diff!(request.getId(), olds, news)) as ResourceDiff;
+    const { Kind } = providerProto.PropertyDiff;
+    const inputs = new Set(Object.keys(type.properties).filter((k) => type.properties[k].input !== undefined));
+    const response = new providerProto.DiffResponse()
+      .setChanges(
+        result.changes
+          ? providerProto.DiffResponse.DiffChanges.DIFF_SOME
+          : providerProto.DiffResponse.DiffChanges.DIFF_NONE,
+      )
+      .setReplacesList(result.replaces)
+      .setDiffsList(result.diffs)
+      .setDeletebeforereplace(result.deleteBeforeReplace)
+      .setHasdetaileddiff(true);
+    const detailed = response.getDetaileddiffMap();
+    for (const key of result.diffs) {
+      const replace = result.replaces.includes(key);
+      const kind =
+        olds[key] === undefined
+          ? replace
+            ? Kind.ADD_REPLACE
+            : Kind.ADD
+          : news[key] === undefined && inputs.has(key)
+            ? replace
+              ? Kind.DELETE_REPLACE
+              : Kind.DELETE
+            : replace
+              ? Kind.UPDATE_REPLACE
+              : Kind.UPDATE;
+      detailed.set(key, new providerProto.PropertyDiff().setKind(kind).setInputdiff(inputs.has(key)));
+    }
+    return response;
+  }
+
+  private async create(request: providerTypes.CreateRequest): Promise<providerTypes.CreateResponse> {
+    const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
+    const { id, outs } = await provider.create(valuesOf(request.getProperties()));
+    return new providerProto.CreateResponse().setId(id).setProperties(structOf(pluginOutputs(type, outs ?? {})));
+  }
+
+  /** Refresh, and `pulumi import` (no state, no inputs: the inputs come from what Atlas holds). */
+  private async read(request: providerTypes.ReadRequest): Promise<providerTypes.ReadResponse> {
+    const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
+    const state = valuesOf(request.getProperties());
+    const result = await provider.read!(request.getId(), Object.keys(state).length > 0 ? state : undefined);
+    const response = new providerProto.ReadResponse();
+    // No id: the resource is gone, and the engine drops it from the state.
+    if (!result.id || !result.props) return response;
+    const inputs = valuesOf(request.getInputs());
+    return response
+      .setId(result.id)
+      .setProperties(structOf(pluginOutputs(type, result.props)))
+      .setInputs(structOf(Object.keys(inputs).length > 0 ? inputs : inputsFromOutputs(type, result.props)));
+  }
+
+  private async update(request: providerTypes.UpdateRequest): Promise<providerTypes.UpdateResponse> {
+    const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
+    const result = await provider.update!(request.getId(), valuesOf(request.getOlds()), valuesOf(request.getNews()));
+    return new providerProto.UpdateResponse().setProperties(structOf(pluginOutputs(type, result.outs ?? {})));
+  }
+
+  private async delete(request: providerTypes.DeleteRequest): Promise<emptyTypes.Empty> {
+    const { provider } = this.providerFor(typeFromUrn(request.getUrn()));
+    await provider.delete!(request.getId(), valuesOf(request.getProperties()));
+    return new emptyProto.Empty();
+  }
+}
+
+/** The type token in a URN (`urn:pulumi:stack::project::[parent$]type::name`). */
+function typeFromUrn(urn: string): string {
+  const qualifiedType = urn.split("::")[2] ?? "";
+  return qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1);
+}
+
+/** Serves the plugin on a loopback port and prints the port, which is how the engine finds it. */
+export async function serve(): Promise<number> {
+  const server = new grpc.Server({ "grpc.max_receive_message_length": 1024 * 1024 * 400 });
+  server.addService(
+    providerRpc.ResourceProviderService,
+    new AtlasX509ProviderService().handlers() as grpcTypes.UntypedServiceImplementation,
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  process.stdout.write(`${port}\n`);
+  return port;
+}
