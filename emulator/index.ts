@@ -3,22 +3,22 @@
 // Start it with startEmulator(); drive its hidden state with `emulator.control`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AtlasApi } from "./atlas-api";
+import { AtlasApi } from "./atlas-api/pipeline";
 import { CertificateIssuer } from "./certificate-issuer";
 import { EmulatorClock } from "./clock";
-import { CONTROL_PREFIX, handleControl } from "./control-routes";
-import { EmulatorControl } from "./control";
+import { CONTROL_PREFIX, handleControl } from "./control/server";
+import { EmulatorControl } from "./control/client";
 import { resolveCredentials } from "./credentials";
-import { DigestAuthenticator } from "./digest-auth";
+import { DigestAuthenticator } from "./atlas-api/digest-auth";
 import { FaultInjector } from "./faults";
-import { plainJsonResponse, send, splitUrl } from "./http-io";
+import { plainJsonResponse, send, splitUrl } from "./http/io";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
-import { ServiceAccounts } from "./service-accounts";
+import { ServiceAccounts } from "./atlas-api/service-accounts";
 import { defaultLdapSettings, EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
 import type { Emulator, EmulatorOptions } from "./types";
 
-export { EmulatorControl } from "./control";
+export { EmulatorControl } from "./control/client";
 export type {
   ApiFlavour,
   Emulator,

@@ -1,5 +1,5 @@
 // Public types of the Atlas emulator. Other engineers code against these names and shapes: keep them stable.
-import type { EmulatorControl } from "./control";
+import type { EmulatorControl } from "./control/client";
 
 export type X509Type = "NONE" | "MANAGED" | "CUSTOMER";
 

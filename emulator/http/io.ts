@@ -1,7 +1,7 @@
 // Response values, media types and the raw HTTP reading/writing. Handlers return an `ApiResponse` value instead of
 // writing to the socket, so the pipeline can still apply faults (broken JSON, dropped connection) afterwards.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError } from "./api-error";
+import { ApiError } from "../atlas-api/errors";
 import { toJsonText } from "./json-text";
 
 export type ApiVersion = "v2" | "v1.0";

@@ -1,11 +1,11 @@
 // What an API handler receives: the decoded route parameters, query, resolved project, body access and the
 // emulator services. Handlers stay free of HTTP plumbing and return `ApiResponse` values.
 import type { IncomingHttpHeaders } from "node:http";
-import { atlasErrors } from "./api-error";
-import type { CertificateIssuer } from "./certificate-issuer";
-import type { EmulatorClock } from "./clock";
-import { ATLAS_V2_MEDIA_TYPE, jsonResponse, mediaTypeOf, type ApiResponse, type ApiVersion } from "./http-io";
-import type { Project } from "./state";
+import { atlasErrors } from "./errors";
+import type { CertificateIssuer } from "../certificate-issuer";
+import type { EmulatorClock } from "../clock";
+import { ATLAS_V2_MEDIA_TYPE, jsonResponse, mediaTypeOf, type ApiResponse, type ApiVersion } from "../http/io";
+import type { Project } from "../state";
 
 export interface EmulatorServices {
   clock: EmulatorClock;

@@ -1,15 +1,15 @@
 // Server side of the control API under /__emulator/ (no auth, never logged, JSON in and out). Tests, demos and
-// other processes drive it through EmulatorControl (control.ts), which is the only documented way to use it.
+// other processes drive it through EmulatorControl (control/client.ts), which is the only documented way to use it.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CertificateIssuer } from "./certificate-issuer";
-import type { EmulatorClock } from "./clock";
-import type { FaultInjector } from "./faults";
-import { plainJsonResponse, readBody, safeDecode, send, splitUrl, type ApiResponse } from "./http-io";
-import type { RateLimiter } from "./rate-limit";
-import type { RequestLog } from "./request-log";
-import { matchRoute, type Route } from "./router";
-import { defaultLdapSettings, makeSeedUser, type EmulatorState, type Project } from "./state";
-import type { FaultRule, IssuedCertificateInfo, RateLimitSettings, X509Type } from "./types";
+import type { CertificateIssuer } from "../certificate-issuer";
+import type { EmulatorClock } from "../clock";
+import type { FaultInjector } from "../faults";
+import { plainJsonResponse, readBody, safeDecode, send, splitUrl, type ApiResponse } from "../http/io";
+import type { RateLimiter } from "../rate-limit";
+import type { RequestLog } from "../request-log";
+import { matchRoute, type Route } from "../http/route-matcher";
+import { defaultLdapSettings, makeSeedUser, type EmulatorState, type Project } from "../state";
+import type { FaultRule, IssuedCertificateInfo, RateLimitSettings, X509Type } from "../types";
 
 export const CONTROL_PREFIX = "/__emulator";
 

@@ -3,10 +3,10 @@
 // Authentication comes first so a digest client's unauthenticated round-trip never consumes a fault or a
 // rate-limit token, and never shows up in counts().
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiContext, type EmulatorServices } from "./api-context";
-import { ApiError, atlasErrors, defaultErrorCode } from "./api-error";
+import { ApiContext, type EmulatorServices } from "./context";
+import { ApiError, atlasErrors, defaultErrorCode } from "./errors";
 import type { DigestAuthenticator } from "./digest-auth";
-import { truncatedJson, type FaultInjector } from "./faults";
+import { truncatedJson, type FaultInjector } from "../faults";
 import {
   ATLAS_V2_MEDIA_TYPE,
   errorResponse,
@@ -18,14 +18,14 @@ import {
   splitUrl,
   type ApiResponse,
   type ApiVersion,
-} from "./http-io";
-import type { RateLimiter } from "./rate-limit";
-import type { RequestLog } from "./request-log";
-import { matchRoute, type RouteResult } from "./router";
+} from "../http/io";
+import type { RateLimiter } from "../rate-limit";
+import type { RequestLog } from "../request-log";
+import { matchRoute, type RouteResult } from "../http/route-matcher";
 import { API_ROUTES, rateLimitFamily, type ApiHandler } from "./routes";
 import type { ServiceAccounts } from "./service-accounts";
-import { PROJECT_ID_PATTERN, type EmulatorState } from "./state";
-import type { ApiFlavour } from "./types";
+import { PROJECT_ID_PATTERN, type EmulatorState } from "../state";
+import type { ApiFlavour } from "../types";
 
 export interface AtlasApiDeps {
   state: EmulatorState;

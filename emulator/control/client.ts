@@ -1,5 +1,5 @@
-// Typed client for the emulator's control routes (/__emulator/...). Usable from tests, demos and other
-// processes: it needs only the emulator's base URL and speaks plain HTTP via fetch.
+// Client side of the control API (/__emulator/...): the typed EmulatorControl, for tests, demos and other
+// processes. It needs only the emulator's base URL and speaks plain HTTP via fetch; control/server.ts answers it.
 import type {
   FaultRule,
   IssuedCertificateInfo,
@@ -7,7 +7,7 @@ import type {
   RequestLogEntry,
   UserSecurityView,
   X509Type,
-} from "./types";
+} from "../types";
 
 export class EmulatorControl {
   constructor(private readonly baseUrl: string) {}
