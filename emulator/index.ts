@@ -3,18 +3,18 @@
 // Start it with startEmulator(); drive its hidden state with `emulator.control`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DigestAuthenticator } from "./atlas-api/digest-auth";
 import { AtlasApi } from "./atlas-api/pipeline";
+import { ServiceAccounts } from "./atlas-api/service-accounts";
 import { CertificateIssuer } from "./certificate-issuer";
 import { EmulatorClock } from "./clock";
-import { CONTROL_PREFIX, handleControl } from "./control/server";
 import { EmulatorControl } from "./control/client";
+import { CONTROL_PREFIX, handleControl } from "./control/server";
 import { resolveCredentials } from "./credentials";
-import { DigestAuthenticator } from "./atlas-api/digest-auth";
 import { FaultInjector } from "./faults";
 import { plainJsonResponse, send, splitUrl } from "./http/io";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
-import { ServiceAccounts } from "./atlas-api/service-accounts";
 import { defaultLdapSettings, EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
 import type { Emulator, EmulatorOptions } from "./types";
 

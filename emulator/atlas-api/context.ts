@@ -1,11 +1,13 @@
 // What an API handler receives: the decoded route parameters, query, resolved project, body access and the
 // emulator services. Handlers stay free of HTTP plumbing and return `ApiResponse` values.
 import type { IncomingHttpHeaders } from "node:http";
-import { atlasErrors } from "./errors";
 import type { CertificateIssuer } from "../certificate-issuer";
 import type { EmulatorClock } from "../clock";
-import { ATLAS_V2_MEDIA_TYPE, jsonResponse, mediaTypeOf, type ApiResponse, type ApiVersion } from "../http/io";
+import { mediaTypeOf, type ApiResponse } from "../http/io";
 import type { Project } from "../state";
+import { atlasErrors } from "./errors";
+import { jsonResponse } from "./responses";
+import { apiPrefix, ATLAS_V2_MEDIA_TYPE, type ApiVersion } from "./versions";
 
 export interface EmulatorServices {
   clock: EmulatorClock;
@@ -31,7 +33,7 @@ export class ApiContext {
 
   /** "/api/atlas/v2" or "/api/atlas/v1.0". */
   get prefix(): string {
-    return `/api/atlas/${this.api}`;
+    return apiPrefix(this.api);
   }
 
   /** Absolute link to a path under this API version, as Atlas writes its `links[].href`. */

@@ -1,6 +1,7 @@
 // Atlas's error body (`ApiError`): {detail, error, errorCode, parameters, reason}. Handlers throw these and the
 // pipeline turns them into `application/json` responses on both API versions.
 import { STATUS_CODES } from "node:http";
+import { ATLAS_V2_MEDIA_TYPE } from "./versions";
 
 export class ApiError extends Error {
   constructor(
@@ -61,7 +62,7 @@ export const atlasErrors = {
       406,
       "INVALID_VERSION_DATE",
       `The version ${JSON.stringify(accept)} in the Accept header is not valid for this resource. ` +
-        "Use Accept: application/vnd.atlas.2023-01-01+json.",
+        `Use Accept: ${ATLAS_V2_MEDIA_TYPE}.`,
       [accept],
     ),
   unsupportedMediaType: (contentType: string) =>

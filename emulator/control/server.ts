@@ -5,9 +5,9 @@ import type { CertificateIssuer } from "../certificate-issuer";
 import type { EmulatorClock } from "../clock";
 import type { FaultInjector } from "../faults";
 import { plainJsonResponse, readBody, safeDecode, send, splitUrl, type ApiResponse } from "../http/io";
+import { matchRoute, type Route } from "../http/route-matcher";
 import type { RateLimiter } from "../rate-limit";
 import type { RequestLog } from "../request-log";
-import { matchRoute, type Route } from "../http/route-matcher";
 import { defaultLdapSettings, makeSeedUser, type EmulatorState, type Project } from "../state";
 import type { FaultRule, IssuedCertificateInfo, RateLimitSettings, X509Type } from "../types";
 

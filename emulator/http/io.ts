@@ -1,65 +1,17 @@
-// Response values, media types and the raw HTTP reading/writing. Handlers return an `ApiResponse` value instead of
-// writing to the socket, so the pipeline can still apply faults (broken JSON, dropped connection) afterwards.
+// Plain HTTP for both APIs: response values, reading a body, writing a response, splitting and decoding a URL.
+// Handlers return an `ApiResponse` value instead of writing to the socket, so the Atlas API's pipeline can still
+// apply faults (broken JSON, dropped connection) afterwards. Atlas-shaped responses: atlas-api/responses.ts.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError } from "../atlas-api/errors";
 import { toJsonText } from "./json-text";
 
-export type ApiVersion = "v2" | "v1.0";
+export const JSON_CONTENT_TYPE = "application/json";
 
-export const ATLAS_V2_MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json";
-const V2_CONTENT_TYPE = `${ATLAS_V2_MEDIA_TYPE};charset=utf-8`;
-const JSON_CONTENT_TYPE = "application/json";
-
+/** A response as a value, for either API: the Atlas API's pipeline can still apply faults to it before `send`. */
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
   /** Empty string for bodiless responses (204). */
   body: string;
-}
-
-/** v2 answers with the versioned vendor type, v1.0 with plain JSON (SNAP, GOV1). */
-export function successContentType(api: ApiVersion): string {
-  return api === "v2" ? V2_CONTENT_TYPE : JSON_CONTENT_TYPE;
-}
-
-export function jsonResponse(api: ApiVersion, status: number, value: unknown, indent = 0): ApiResponse {
-  return { status, headers: { "Content-Type": successContentType(api) }, body: toJsonText(value, indent) };
-}
-
-/** Atlas's quirk for POST certs: raw PEM text under a JSON Content-Type. */
-export function rawTextResponse(api: ApiVersion, status: number, text: string): ApiResponse {
-  return { status, headers: { "Content-Type": successContentType(api) }, body: text };
-}
-
-export function emptyResponse(api: ApiVersion, status: number): ApiResponse {
-  return { status, headers: { "Content-Type": successContentType(api) }, body: "" };
-}
-
-/**
- * Errors are plain `application/json` on both versions. As recorded from Atlas: a compact body with its keys in
- * A-Z order and an `X-Error-Code` header naming the errorCode; except a 401, whose body Atlas's authentication
- * layer pretty-prints Jackson-style (`"k" : v`, keys error, reason, detail, errorCode) and which has no
- * `X-Error-Code`.
- */
-export function errorResponse(error: ApiError): ApiResponse {
-  if (error.status === 401) {
-    return {
-      status: 401,
-      headers: { "Content-Type": JSON_CONTENT_TYPE, ...error.headers },
-      body: jacksonPretty(error.unauthorizedBody()),
-    };
-  }
-  return {
-    status: error.status,
-    headers: { "Content-Type": JSON_CONTENT_TYPE, "X-Error-Code": error.errorCode, ...error.headers },
-    body: toJsonText(error.body()),
-  };
-}
-
-/** Jackson's default pretty printer for a flat object: two-space indent, `"key" : value`, no final newline. */
-function jacksonPretty(value: Record<string, string | number>): string {
-  const lines = Object.entries(value).map(([key, v]) => `  ${JSON.stringify(key)} : ${JSON.stringify(v)}`);
-  return `{\n${lines.join(",\n")}\n}`;
 }
 
 export function plainJsonResponse(status: number, value: unknown): ApiResponse {

@@ -1,11 +1,12 @@
 // Database users: POST /groups/{groupId}/databaseUsers and GET|PATCH|DELETE .../databaseUsers/{databaseName}/{username}.
 // Only what X.509 tests need is modelled in depth (x509Type, $external, roles); other auth types are accepted
 // as enums so the "one auth method per user" rules can be enforced.
-import type { ApiContext } from "../context";
-import { ApiError, atlasErrors } from "../errors";
-import { emptyResponse, type ApiResponse } from "../../http/io";
+import type { ApiResponse } from "../../http/io";
 import type { DatabaseName, DatabaseUser, DatabaseUserRole } from "../../state";
 import type { X509Type } from "../../types";
+import type { ApiContext } from "../context";
+import { ApiError, atlasErrors } from "../errors";
+import { emptyResponse } from "../responses";
 
 const X509_TYPES = ["NONE", "CUSTOMER", "MANAGED"] as const;
 const AWS_IAM_TYPES = ["NONE", "USER", "ROLE"] as const;

@@ -1,11 +1,12 @@
 // Atlas-managed user certificates: GET|POST /groups/{groupId}/databaseUsers/{username}/certs (no $external
 // segment). The list holds only unexpired certificates, oldest first, paginated; `_id` is the serial as a bare
 // JSON integer above 2^53. POST answers 201 with raw PEM text under a JSON Content-Type (Atlas's quirk).
+import { atlasTimestamp } from "../../clock";
+import type { ApiResponse } from "../../http/io";
+import type { DatabaseUser } from "../../state";
 import type { ApiContext } from "../context";
 import { atlasErrors } from "../errors";
-import { atlasTimestamp } from "../../clock";
-import { rawTextResponse, type ApiResponse } from "../../http/io";
-import type { DatabaseUser } from "../../state";
+import { rawTextResponse } from "../responses";
 
 const DEFAULT_MONTHS = 3;
 const MAX_MONTHS = 24;
