@@ -9,8 +9,10 @@ import { ServiceAccounts } from "./atlas-api/service-accounts";
 import { CertificateIssuer } from "./certificate-issuer";
 import { EmulatorClock } from "./clock";
 import { EmulatorControl } from "./control/client";
-import { CONTROL_PREFIX, handleControl } from "./control/server";
+import { CONTROL_PREFIX } from "./control/prefix";
+import { handleControl } from "./control/server";
 import { resolveCredentials } from "./credentials";
+import { DEFAULT_CERTS_PER_USER_LIMIT, DEFAULT_KEY_BITS, DEFAULT_TOKEN_TTL_SECONDS } from "./defaults";
 import { FaultInjector } from "./faults";
 import { plainJsonResponse, send, splitUrl } from "./http/io";
 import { RateLimiter } from "./rate-limit";
@@ -33,8 +35,7 @@ export type {
   X509Type,
 } from "./types";
 
-/** Atlas issues RSA 4096 keys (recorded). */
-export const DEFAULT_KEY_BITS = 4096;
+export { DEFAULT_KEY_BITS } from "./defaults";
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const keyBits = options.keyBits ?? DEFAULT_KEY_BITS;
@@ -69,7 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     services: {
       clock,
       issuer,
-      certsPerUserLimit: options.certsPerUserLimit ?? 500,
+      certsPerUserLimit: options.certsPerUserLimit ?? DEFAULT_CERTS_PER_USER_LIMIT,
       listChurn: () => listChurn,
     },
     digest: new DigestAuthenticator(new Map([[credentials.publicKey, credentials.privateKey]])),
@@ -77,7 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       credentials.clientId,
       credentials.clientSecret,
       clock,
-      options.tokenTtlSeconds ?? 3600,
+      options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     ),
     rateLimiter,
     faults,

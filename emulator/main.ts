@@ -3,8 +3,10 @@
 // projects and users the flags and seed file name, prints shell-sourceable NAME=value lines, then serves until
 // SIGINT/SIGTERM. Wrong flags exit 2 with a message; a failure to start (port taken) exits 1.
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { DEFAULT_KEY_BITS, startEmulator, type Emulator, type EmulatorOptions } from "./index";
-import type { SeedProject, SeedUser, X509Type } from "./types";
+import { DEFAULT_CERTS_PER_USER_LIMIT, DEFAULT_KEY_BITS, DEFAULT_TOKEN_TTL_SECONDS } from "./defaults";
+import { startEmulator, type Emulator, type EmulatorOptions } from "./index";
+import { databaseNameFor, PROJECT_ID_PATTERN } from "./state";
+import { X509_TYPES, type SeedProject, type SeedUser, type X509Type } from "./types";
 
 export const USAGE = `Usage: atlas-x509-emulator [options]
 
@@ -29,7 +31,7 @@ Certificates
   --key-pool N               generate N key pairs at start and hand them out in turn (default 0: a fresh key
                              pair per certificate)
   --certs-per-user N         unexpired certificates per user before ATLAS_GENERATED_CERTS_LIMIT_EXCEEDED
-                             (default 500)
+                             (default ${DEFAULT_CERTS_PER_USER_LIMIT})
 
 Rate limit (off by default; RateLimit-* headers are always sent on v2)
   --rate-limit-capacity N    enforce a token bucket of N requests per credential; an empty bucket answers 429
@@ -40,14 +42,12 @@ Credentials (random when absent)
 
 Other
   --port N                   port on 127.0.0.1 (default 0: a free port)
-  --token-ttl SECONDS        lifetime of service-account tokens (default 3600)
+  --token-ttl SECONDS        lifetime of service-account tokens (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --write-env PATH            also write the NAME=value lines to PATH (atomically, once listening)
   --log                      print one access-log line per API request to stderr
   -h, --help                 print this help
 `;
 
-const X509_TYPES: readonly X509Type[] = ["NONE", "MANAGED", "CUSTOMER"];
-const PROJECT_ID = /^[a-f0-9]{24}$/;
 const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const KEY_SIZES = [2048, 3072, 4096];
 
@@ -185,7 +185,7 @@ export function parseUserSpec(where: string, spec: string): SeedUser {
 }
 
 function parseProjectSpec(spec: string): SeedProject {
-  if (PROJECT_ID.test(spec)) return { name: spec, id: spec, users: [] };
+  if (PROJECT_ID_PATTERN.test(spec)) return { name: spec, id: spec, users: [] };
   const eq = spec.indexOf("=");
   const name = eq === -1 ? spec : spec.slice(0, eq);
   if (!PROJECT_NAME.test(name)) {
@@ -291,7 +291,7 @@ function checkProjects(defaultId: string | undefined, defaultUsers: SeedUser[], 
     const seen = new Set<string>();
     for (const user of list) {
       // X.509 users live in $external, NONE users in admin: the same name may exist once in each.
-      const key = `${user.x509Type === "NONE" ? "admin" : "$external"}/${user.username}`;
+      const key = `${databaseNameFor(user.x509Type)}/${user.username}`;
       if (seen.has(key)) throw new UsageError(`user ${user.username} is given twice for ${label}`);
       seen.add(key);
     }
@@ -299,7 +299,7 @@ function checkProjects(defaultId: string | undefined, defaultUsers: SeedUser[], 
 }
 
 function projectId(where: string, value: unknown): string {
-  if (typeof value !== "string" || !PROJECT_ID.test(value)) {
+  if (typeof value !== "string" || !PROJECT_ID_PATTERN.test(value)) {
     throw new UsageError(`${where} must be 24 lowercase hexadecimal characters, got ${JSON.stringify(value)}`);
   }
   return value;

@@ -5,7 +5,9 @@ import type { EmulatorClock } from "./clock";
 import { ProjectCertificateAuthority } from "./certificate-authority";
 import type { X509Type } from "./types";
 
-export type DatabaseName = "admin" | "$external";
+/** SCRAM users live in admin, X.509 (and other external) users in $external. */
+export const DATABASE_NAMES = ["admin", "$external"] as const;
+export type DatabaseName = (typeof DATABASE_NAMES)[number];
 
 export interface DatabaseUserRole {
   databaseName: string;
@@ -60,7 +62,7 @@ export class Project {
     readonly id: string,
     ldap: Record<string, unknown>,
     /** RSA size of the project CA's key: the emulator's keyBits. */
-    private readonly caKeyBits = 4096,
+    private readonly caKeyBits: number,
   ) {
     this.ldap = ldap;
   }
@@ -108,7 +110,8 @@ export class EmulatorState {
   private readonly serials = new Set<bigint>();
   private certificateSequence = 0;
 
-  constructor(private readonly caKeyBits = 4096) {}
+  /** `caKeyBits`: RSA size of each project CA's key, the emulator's keyBits. */
+  constructor(private readonly caKeyBits: number) {}
 
   createProject(projectId: string | undefined, ldap: Record<string, unknown> = defaultLdapSettings()): Project {
     const id = projectId ?? randomBytes(12).toString("hex");
@@ -165,11 +168,16 @@ export function sampleLdapSettings(): Record<string, unknown> {
   };
 }
 
+/** Where a user of this x509Type lives: X.509 users in $external, NONE (SCRAM) users in admin. */
+export function databaseNameFor(x509Type: X509Type): DatabaseName {
+  return x509Type === "NONE" ? "admin" : "$external";
+}
+
 /** A user as the seed options and control routes create it: X.509 users in $external, NONE in admin. */
 export function makeSeedUser(username: string, x509Type: X509Type): DatabaseUser {
   return {
     username,
-    databaseName: x509Type === "NONE" ? "admin" : "$external",
+    databaseName: databaseNameFor(x509Type),
     x509Type,
     awsIAMType: "NONE",
     ldapAuthType: "NONE",

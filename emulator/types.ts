@@ -1,7 +1,9 @@
 // Public types of the Atlas emulator. Other engineers code against these names and shapes: keep them stable.
 import type { EmulatorControl } from "./control/client";
 
-export type X509Type = "NONE" | "MANAGED" | "CUSTOMER";
+/** A database user's x509Type, as Atlas names them. */
+export const X509_TYPES = ["NONE", "MANAGED", "CUSTOMER"] as const;
+export type X509Type = (typeof X509_TYPES)[number];
 
 export interface EmulatorOptions {
   /** Default 0 (a free port). The host is always 127.0.0.1. */
