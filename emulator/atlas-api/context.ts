@@ -16,20 +16,48 @@ export interface EmulatorServices {
   listChurn: () => boolean;
 }
 
+export interface ApiContextOptions {
+  api: ApiVersion;
+  method: string;
+  /** Path as received (percent-encoded, no query), for self links. */
+  rawPath: string;
+  /** The route's parameters, percent-decoded. */
+  params: Record<string, string>;
+  search: URLSearchParams;
+  /** The project the route's {groupId} names (the pipeline has already checked that it exists). */
+  project: Project;
+  baseUrl: string;
+  services: EmulatorServices;
+  headers: IncomingHttpHeaders;
+  /** The request body as read, for `jsonObject()`. */
+  body: Buffer;
+}
+
 export class ApiContext {
-  constructor(
-    readonly api: ApiVersion,
-    readonly method: string,
-    /** Path as received (percent-encoded, no query), for self links. */
-    readonly rawPath: string,
-    readonly params: Record<string, string>,
-    readonly search: URLSearchParams,
-    readonly project: Project,
-    readonly baseUrl: string,
-    readonly services: EmulatorServices,
-    private readonly headers: IncomingHttpHeaders,
-    private readonly rawBody: Buffer,
-  ) {}
+  readonly api: ApiVersion;
+  readonly method: string;
+  /** Path as received (percent-encoded, no query), for self links. */
+  readonly rawPath: string;
+  readonly params: Record<string, string>;
+  readonly search: URLSearchParams;
+  readonly project: Project;
+  readonly baseUrl: string;
+  readonly services: EmulatorServices;
+  private readonly headers: IncomingHttpHeaders;
+  private readonly rawBody: Buffer;
+
+  constructor(options: ApiContextOptions) {
+    this.api = options.api;
+    this.method = options.method;
+    this.rawPath = options.rawPath;
+    this.params = options.params;
+    this.search = options.search;
+    this.project = options.project;
+    this.baseUrl = options.baseUrl;
+    this.services = options.services;
+    this.headers = options.headers;
+    this.rawBody = options.body;
+  }
 
   /** "/api/atlas/v2" or "/api/atlas/v1.0". */
   get prefix(): string {

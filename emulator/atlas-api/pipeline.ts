@@ -212,18 +212,18 @@ export class AtlasApi {
       if (!PROJECT_ID_PATTERN.test(groupId)) throw atlasErrors.invalidGroupId(groupId);
       const project = this.deps.state.projects.get(groupId);
       if (!project) throw atlasErrors.groupNotFound(groupId);
-      const ctx = new ApiContext(
+      const ctx = new ApiContext({
         api,
         method,
-        path,
-        routed.params,
+        rawPath: path,
+        params: routed.params,
         search,
         project,
-        this.deps.baseUrl(),
-        this.deps.services,
-        req.headers,
+        baseUrl: this.deps.baseUrl(),
+        services: this.deps.services,
+        headers: req.headers,
         body,
-      );
+      });
       return await routed.route.handler(ctx);
     } catch (error) {
       return errorResponse(asApiError(error));
