@@ -18,12 +18,12 @@ import { plainJsonResponse, send, splitUrl } from "./http/io";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
 import { defaultLdapSettings, EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
-import type { Emulator, EmulatorOptions } from "./types";
+import type { EmulatorCredentials, EmulatorOptions } from "./types";
 
 export { EmulatorControl } from "./control/client";
 export type {
   ApiFlavour,
-  Emulator,
+  EmulatorCredentials,
   EmulatorOptions,
   FaultRule,
   IssuedCertificateInfo,
@@ -36,6 +36,19 @@ export type {
 } from "./types";
 
 export { DEFAULT_KEY_BITS } from "./defaults";
+
+/** A running emulator, as startEmulator returns it. */
+export interface Emulator {
+  /** "http://127.0.0.1:PORT" */
+  readonly baseUrl: string;
+  readonly credentials: EmulatorCredentials;
+  readonly projectId: string;
+  /** Ids of the projects created from `EmulatorOptions.projects`, by name. */
+  readonly projects: Readonly<Record<string, string>>;
+  readonly control: EmulatorControl;
+  /** Closes the server and every socket (keep-alive included) promptly. */
+  close(): Promise<void>;
+}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const keyBits = options.keyBits ?? DEFAULT_KEY_BITS;
