@@ -47,7 +47,8 @@ export class Project {
   readonly users = new Map<string, DatabaseUser>();
   /**
    * Keyed by username, not by user: a real list recorded right after a fresh create also showed an older
-   * certificate for the same name (reference §2.2), so certificates seem to outlive their user.
+   * certificate, two months old, for the same name (certs-list-200, from an Atlas CLI test that deletes its user at
+   * the end of each run), so certificates seem to outlive their user.
    */
   readonly certificates = new Map<string, StoredCertificate[]>();
   /** POSTs per username whose key pair is still being generated (see the per-user limit). */

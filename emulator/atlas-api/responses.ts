@@ -7,7 +7,10 @@ import { ATLAS_V2_MEDIA_TYPE, type ApiVersion } from "./versions";
 
 const V2_CONTENT_TYPE = `${ATLAS_V2_MEDIA_TYPE};charset=utf-8`;
 
-/** v2 answers with the versioned vendor type, v1.0 with plain JSON (SNAP, GOV1). */
+/**
+ * v2 answers with the versioned vendor type (as recorded), v1.0 with plain JSON (what MongoDB's v1.0 Go client,
+ * go-client-mongodb-atlas, sends and reads).
+ */
 export function successContentType(api: ApiVersion): string {
   return api === "v2" ? V2_CONTENT_TYPE : JSON_CONTENT_TYPE;
 }
