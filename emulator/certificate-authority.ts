@@ -37,7 +37,10 @@ export function generateRsaKeyPair(bits: number): Promise<RsaKeyPair> {
   });
 }
 
-/** PKCS#8 ("BEGIN PRIVATE KEY"), the label real Atlas is believed to use (unconfirmed, reference §2.2). */
+/**
+ * PKCS#8 ("BEGIN PRIVATE KEY"), the label real Atlas is believed to use. Unconfirmed: the recorded POST certs
+ * answer (certs-create-201) has its key redacted, so `RSA PRIVATE KEY` is not ruled out.
+ */
 export function privateKeyPem(keys: RsaKeyPair): string {
   return keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 }

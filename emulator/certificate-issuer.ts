@@ -8,6 +8,7 @@ import {
   type ProjectCertificateAuthority,
   type RsaKeyPair,
 } from "./certificate-authority";
+import { DEFAULT_CERT_MONTHS } from "./defaults";
 import type { EmulatorState, Project, StoredCertificate } from "./state";
 
 export class CertificateIssuer {
@@ -53,7 +54,7 @@ export class CertificateIssuer {
 
   /** List churn: one certificate in, the oldest unexpired other one out, so page boundaries shift between calls. */
   async churn(project: Project, username: string): Promise<void> {
-    const [fresh] = await this.issueShared(project, username, 1, 3);
+    const [fresh] = await this.issueShared(project, username, 1, DEFAULT_CERT_MONTHS);
     const now = this.clock.now();
     const oldest = project.unexpiredCertificates(username, now).find((cert) => cert !== fresh);
     if (oldest) oldest.notAfter = new Date(Math.floor(now.getTime() / 1000) * 1000 - 1000);

@@ -1,5 +1,5 @@
 // The emulator clock: real time plus an adjustable offset, so tests can expire certificates and tokens
-// without waiting. Nonces and rate-limit buckets deliberately use real time (see digest-auth.ts, rate-limit.ts).
+// without waiting. Nonces and rate-limit buckets deliberately use real time (see atlas-api/digest-auth.ts, rate-limit.ts).
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class EmulatorClock {

@@ -1,9 +1,9 @@
 // Default credentials shaped like Atlas's: an 8-letter public key with a UUID private key (programmatic API
 // keys), and "mdb_sa_id_..." / "mdb_sa_sk_..." service-account client credentials.
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import type { Emulator, EmulatorOptions } from "./types";
+import type { EmulatorCredentials, EmulatorOptions } from "./types";
 
-export function resolveCredentials(options: EmulatorOptions): Emulator["credentials"] {
+export function resolveCredentials(options: EmulatorOptions): EmulatorCredentials {
   return {
     publicKey: options.publicKey ?? randomLowercase(8),
     privateKey: options.privateKey ?? randomUUID(),

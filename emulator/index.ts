@@ -3,25 +3,27 @@
 // Start it with startEmulator(); drive its hidden state with `emulator.control`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AtlasApi } from "./atlas-api";
+import { DigestAuthenticator } from "./atlas-api/digest-auth";
+import { AtlasApi } from "./atlas-api/pipeline";
+import { ServiceAccounts } from "./atlas-api/service-accounts";
 import { CertificateIssuer } from "./certificate-issuer";
 import { EmulatorClock } from "./clock";
-import { CONTROL_PREFIX, handleControl } from "./control-routes";
-import { EmulatorControl } from "./control";
+import { EmulatorControl } from "./control/client";
+import { CONTROL_PREFIX } from "./control/prefix";
+import { handleControl } from "./control/server";
 import { resolveCredentials } from "./credentials";
-import { DigestAuthenticator } from "./digest-auth";
+import { DEFAULT_CERTS_PER_USER_LIMIT, DEFAULT_KEY_BITS, DEFAULT_TOKEN_TTL_SECONDS } from "./defaults";
 import { FaultInjector } from "./faults";
-import { plainJsonResponse, send, splitUrl } from "./http-io";
+import { plainJsonResponse, send, splitUrl } from "./http/io";
 import { RateLimiter } from "./rate-limit";
 import { RequestLog } from "./request-log";
-import { ServiceAccounts } from "./service-accounts";
 import { defaultLdapSettings, EmulatorState, makeSeedUser, sampleLdapSettings } from "./state";
-import type { Emulator, EmulatorOptions } from "./types";
+import type { EmulatorCredentials, EmulatorOptions } from "./types";
 
-export { EmulatorControl } from "./control";
+export { EmulatorControl } from "./control/client";
 export type {
   ApiFlavour,
-  Emulator,
+  EmulatorCredentials,
   EmulatorOptions,
   FaultRule,
   IssuedCertificateInfo,
@@ -33,8 +35,20 @@ export type {
   X509Type,
 } from "./types";
 
-/** Atlas issues RSA 4096 keys (recorded). */
-export const DEFAULT_KEY_BITS = 4096;
+export { DEFAULT_KEY_BITS } from "./defaults";
+
+/** A running emulator, as startEmulator returns it. */
+export interface Emulator {
+  /** "http://127.0.0.1:PORT" */
+  readonly baseUrl: string;
+  readonly credentials: EmulatorCredentials;
+  readonly projectId: string;
+  /** Ids of the projects created from `EmulatorOptions.projects`, by name. */
+  readonly projects: Readonly<Record<string, string>>;
+  readonly control: EmulatorControl;
+  /** Closes the server and every socket (keep-alive included) promptly. */
+  close(): Promise<void>;
+}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const keyBits = options.keyBits ?? DEFAULT_KEY_BITS;
@@ -69,7 +83,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     services: {
       clock,
       issuer,
-      certsPerUserLimit: options.certsPerUserLimit ?? 500,
+      certsPerUserLimit: options.certsPerUserLimit ?? DEFAULT_CERTS_PER_USER_LIMIT,
       listChurn: () => listChurn,
     },
     digest: new DigestAuthenticator(new Map([[credentials.publicKey, credentials.privateKey]])),
@@ -77,7 +91,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       credentials.clientId,
       credentials.clientSecret,
       clock,
-      options.tokenTtlSeconds ?? 3600,
+      options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
     ),
     rateLimiter,
     faults,

@@ -2,9 +2,13 @@
 // The `atlas-x509-emulator` command (also `npm run emulator --`): starts the emulator on 127.0.0.1, creates the
 // projects and users the flags and seed file name, prints shell-sourceable NAME=value lines, then serves until
 // SIGINT/SIGTERM. Wrong flags exit 2 with a message; a failure to start (port taken) exits 1.
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { DEFAULT_KEY_BITS, startEmulator, type Emulator, type EmulatorOptions } from "./index";
-import type { SeedProject, SeedUser, X509Type } from "./types";
+import { renameSync, writeFileSync } from "node:fs";
+import { readSeedFile } from "./cli/seed-file";
+import { parseUserSpec, PROJECT_NAME, projectId, UsageError } from "./cli/values";
+import { DEFAULT_CERTS_PER_USER_LIMIT, DEFAULT_KEY_BITS, DEFAULT_TOKEN_TTL_SECONDS } from "./defaults";
+import { startEmulator, type Emulator, type EmulatorOptions } from "./index";
+import { databaseNameFor, PROJECT_ID_PATTERN } from "./state";
+import type { SeedProject, SeedUser } from "./types";
 
 export const USAGE = `Usage: atlas-x509-emulator [options]
 
@@ -29,7 +33,7 @@ Certificates
   --key-pool N               generate N key pairs at start and hand them out in turn (default 0: a fresh key
                              pair per certificate)
   --certs-per-user N         unexpired certificates per user before ATLAS_GENERATED_CERTS_LIMIT_EXCEEDED
-                             (default 500)
+                             (default ${DEFAULT_CERTS_PER_USER_LIMIT})
 
 Rate limit (off by default; RateLimit-* headers are always sent on v2)
   --rate-limit-capacity N    enforce a token bucket of N requests per credential; an empty bucket answers 429
@@ -40,19 +44,16 @@ Credentials (random when absent)
 
 Other
   --port N                   port on 127.0.0.1 (default 0: a free port)
-  --token-ttl SECONDS        lifetime of service-account tokens (default 3600)
+  --token-ttl SECONDS        lifetime of service-account tokens (default ${DEFAULT_TOKEN_TTL_SECONDS})
   --write-env PATH            also write the NAME=value lines to PATH (atomically, once listening)
   --log                      print one access-log line per API request to stderr
   -h, --help                 print this help
 `;
 
-const X509_TYPES: readonly X509Type[] = ["NONE", "MANAGED", "CUSTOMER"];
-const PROJECT_ID = /^[a-f0-9]{24}$/;
-const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const KEY_SIZES = [2048, 3072, 4096];
 
-/** A mistake in the command line or seed file: reported with a pointer to --help, exit status 2. */
-export class UsageError extends Error {}
+/** Thrown by parseCliArgs and runCli for a bad command line or seed file (defined in cli/values.ts). */
+export { UsageError };
 
 export type CliCommand = { kind: "help" } | { kind: "run"; options: EmulatorOptions; writeEnv?: string; log: boolean };
 
@@ -168,108 +169,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   return command;
 }
 
-/** "orders-api:MANAGED", "CN=Jane Doe,O=Corp:CUSTOMER", or a bare name (MANAGED). */
-export function parseUserSpec(where: string, spec: string): SeedUser {
-  const colon = spec.lastIndexOf(":");
-  const suffix = colon === -1 ? "" : spec.slice(colon + 1).toUpperCase();
-  if (colon !== -1 && X509_TYPES.includes(suffix as X509Type)) {
-    const username = spec.slice(0, colon);
-    if (username === "") throw new UsageError(`${where}: the username is empty`);
-    return { username, x509Type: suffix as X509Type };
-  }
-  if (colon !== -1 && /^[A-Za-z]+$/.test(suffix)) {
-    throw new UsageError(`${where}: unknown user type ${spec.slice(colon + 1)} (use MANAGED, CUSTOMER or NONE)`);
-  }
-  if (spec === "") throw new UsageError(`${where}: the username is empty`);
-  return { username: spec, x509Type: "MANAGED" };
-}
-
 function parseProjectSpec(spec: string): SeedProject {
-  if (PROJECT_ID.test(spec)) return { name: spec, id: spec, users: [] };
+  if (PROJECT_ID_PATTERN.test(spec)) return { name: spec, id: spec, users: [] };
   const eq = spec.indexOf("=");
   const name = eq === -1 ? spec : spec.slice(0, eq);
   if (!PROJECT_NAME.test(name)) {
     throw new UsageError(`--project ${spec}: a name is letters, digits, "-" and "_" (optionally =<24 hex id>)`);
   }
   return eq === -1 ? { name, users: [] } : { name, id: projectId(`--project ${name}`, spec.slice(eq + 1)), users: [] };
-}
-
-interface SeedFile {
-  file: string;
-  projectId?: string;
-  ldap?: Record<string, unknown>;
-  users: SeedUser[];
-  projects: SeedProject[];
-}
-
-/** Reads and checks a seed file; every mistake names the file and the JSON path. */
-export function readSeedFile(file: string): SeedFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new UsageError(`--seed ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`--seed ${file}: not valid JSON (${(error as Error).message})`);
-  }
-  const where = (path: string) => `--seed ${file}: ${path}`;
-  const root = object(where("the top level"), json, ["projectId", "users", "ldap", "projects"]);
-  const seed: SeedFile = { file, users: users(where, "users", root.users), projects: [] };
-  if (root.projectId !== undefined) seed.projectId = projectId(where("projectId"), root.projectId);
-  if (root.ldap !== undefined) seed.ldap = object(where("ldap"), root.ldap);
-  if (root.projects !== undefined) {
-    if (!Array.isArray(root.projects)) throw new UsageError(`${where("projects")} must be an array`);
-    root.projects.forEach((entry: unknown, n) => {
-      const at = `projects[${n}]`;
-      const p = object(where(at), entry, ["name", "id", "users", "ldap", "customerX509"]);
-      if (typeof p.name !== "string" || !PROJECT_NAME.test(p.name)) {
-        throw new UsageError(`${where(`${at}.name`)} must be letters, digits, "-" and "_"`);
-      }
-      const project: SeedProject = { name: p.name, users: users(where, `${at}.users`, p.users) };
-      if (p.id !== undefined) project.id = projectId(where(`${at}.id`), p.id);
-      if (p.ldap !== undefined) project.ldap = object(where(`${at}.ldap`), p.ldap);
-      if (p.customerX509 !== undefined) {
-        const cas = object(where(`${at}.customerX509`), p.customerX509, ["cas"]).cas;
-        if (typeof cas !== "string" || !cas.includes("-----BEGIN CERTIFICATE-----")) {
-          throw new UsageError(`${where(`${at}.customerX509.cas`)} must be PEM certificate text`);
-        }
-        project.customerX509Cas = cas;
-      }
-      seed.projects.push(project);
-    });
-  }
-  return seed;
-}
-
-function users(where: (path: string) => string, path: string, value: unknown): SeedUser[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new UsageError(`${where(path)} must be an array`);
-  return value.map((entry: unknown, n) => {
-    const at = where(`${path}[${n}]`);
-    if (typeof entry === "string") return parseUserSpec(at, entry);
-    const user = object(at, entry, ["username", "x509Type"]);
-    if (typeof user.username !== "string" || user.username === "") {
-      throw new UsageError(`${at}.username must be a non-empty string`);
-    }
-    const x509Type = user.x509Type ?? "MANAGED";
-    if (!X509_TYPES.includes(x509Type as X509Type)) {
-      throw new UsageError(`${at}.x509Type must be MANAGED, CUSTOMER or NONE`);
-    }
-    return { username: user.username, x509Type: x509Type as X509Type };
-  });
-}
-
-function object(where: string, value: unknown, keys?: readonly string[]): Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new UsageError(`${where} must be a JSON object`);
-  }
-  const unknown = keys ? Object.keys(value).filter((key) => !keys.includes(key)) : [];
-  if (unknown.length > 0) throw new UsageError(`${where}: unknown key ${unknown[0]} (known: ${keys!.join(", ")})`);
-  return value as Record<string, unknown>;
 }
 
 /** Unique project ids and names, and unique usernames within each project. */
@@ -291,18 +198,11 @@ function checkProjects(defaultId: string | undefined, defaultUsers: SeedUser[], 
     const seen = new Set<string>();
     for (const user of list) {
       // X.509 users live in $external, NONE users in admin: the same name may exist once in each.
-      const key = `${user.x509Type === "NONE" ? "admin" : "$external"}/${user.username}`;
+      const key = `${databaseNameFor(user.x509Type)}/${user.username}`;
       if (seen.has(key)) throw new UsageError(`user ${user.username} is given twice for ${label}`);
       seen.add(key);
     }
   }
-}
-
-function projectId(where: string, value: unknown): string {
-  if (typeof value !== "string" || !PROJECT_ID.test(value)) {
-    throw new UsageError(`${where} must be 24 lowercase hexadecimal characters, got ${JSON.stringify(value)}`);
-  }
-  return value;
 }
 
 function integer(flag: string, text: string, min: number, max: number): number {

@@ -5,7 +5,9 @@ import type { EmulatorClock } from "./clock";
 import { ProjectCertificateAuthority } from "./certificate-authority";
 import type { X509Type } from "./types";
 
-export type DatabaseName = "admin" | "$external";
+/** SCRAM users live in admin, X.509 (and other external) users in $external. */
+export const DATABASE_NAMES = ["admin", "$external"] as const;
+export type DatabaseName = (typeof DATABASE_NAMES)[number];
 
 export interface DatabaseUserRole {
   databaseName: string;
@@ -45,7 +47,8 @@ export class Project {
   readonly users = new Map<string, DatabaseUser>();
   /**
    * Keyed by username, not by user: a real list recorded right after a fresh create also showed an older
-   * certificate for the same name (reference §2.2), so certificates seem to outlive their user.
+   * certificate, two months old, for the same name (certs-list-200, from an Atlas CLI test that deletes its user at
+   * the end of each run), so certificates seem to outlive their user.
    */
   readonly certificates = new Map<string, StoredCertificate[]>();
   /** POSTs per username whose key pair is still being generated (see the per-user limit). */
@@ -60,7 +63,7 @@ export class Project {
     readonly id: string,
     ldap: Record<string, unknown>,
     /** RSA size of the project CA's key: the emulator's keyBits. */
-    private readonly caKeyBits = 4096,
+    private readonly caKeyBits: number,
   ) {
     this.ldap = ldap;
   }
@@ -108,7 +111,8 @@ export class EmulatorState {
   private readonly serials = new Set<bigint>();
   private certificateSequence = 0;
 
-  constructor(private readonly caKeyBits = 4096) {}
+  /** `caKeyBits`: RSA size of each project CA's key, the emulator's keyBits. */
+  constructor(private readonly caKeyBits: number) {}
 
   createProject(projectId: string | undefined, ldap: Record<string, unknown> = defaultLdapSettings()): Project {
     const id = projectId ?? randomBytes(12).toString("hex");
@@ -165,11 +169,16 @@ export function sampleLdapSettings(): Record<string, unknown> {
   };
 }
 
+/** Where a user of this x509Type lives: X.509 users in $external, NONE (SCRAM) users in admin. */
+export function databaseNameFor(x509Type: X509Type): DatabaseName {
+  return x509Type === "NONE" ? "admin" : "$external";
+}
+
 /** A user as the seed options and control routes create it: X.509 users in $external, NONE in admin. */
 export function makeSeedUser(username: string, x509Type: X509Type): DatabaseUser {
   return {
     username,
-    databaseName: x509Type === "NONE" ? "admin" : "$external",
+    databaseName: databaseNameFor(x509Type),
     x509Type,
     awsIAMType: "NONE",
     ldapAuthType: "NONE",

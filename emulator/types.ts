@@ -1,7 +1,10 @@
 // Public types of the Atlas emulator. Other engineers code against these names and shapes: keep them stable.
-import type { EmulatorControl } from "./control";
+// (`Emulator`, the handle startEmulator returns, lives in index.ts: it names EmulatorControl, whose client imports
+// these types.)
 
-export type X509Type = "NONE" | "MANAGED" | "CUSTOMER";
+/** A database user's x509Type, as Atlas names them. */
+export const X509_TYPES = ["NONE", "MANAGED", "CUSTOMER"] as const;
+export type X509Type = (typeof X509_TYPES)[number];
 
 export interface EmulatorOptions {
   /** Default 0 (a free port). The host is always 127.0.0.1. */
@@ -45,16 +48,12 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
 }
 
-export interface Emulator {
-  /** "http://127.0.0.1:PORT" */
-  readonly baseUrl: string;
-  readonly credentials: { publicKey: string; privateKey: string; clientId: string; clientSecret: string };
-  readonly projectId: string;
-  /** Ids of the projects created from `EmulatorOptions.projects`, by name. */
-  readonly projects: Readonly<Record<string, string>>;
-  readonly control: EmulatorControl;
-  /** Closes the server and every socket (keep-alive included) promptly. */
-  close(): Promise<void>;
+/** The API key pair (digest) and the service account an emulator accepts. */
+export interface EmulatorCredentials {
+  publicKey: string;
+  privateKey: string;
+  clientId: string;
+  clientSecret: string;
 }
 
 export interface SeedUser {

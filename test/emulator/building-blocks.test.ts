@@ -1,8 +1,8 @@
 // Small pure pieces of the emulator whose edge cases are easier to pin down directly.
 import { addCalendarMonths, atlasTimestamp } from "../../emulator/clock";
 import { escapeRfc2253, randomSerial } from "../../emulator/certificate-authority";
-import { parseDigestFields } from "../../emulator/digest-auth";
-import { toJsonText } from "../../emulator/json-text";
+import { parseDigestFields } from "../../emulator/atlas-api/digest-auth";
+import { toJsonText } from "../../emulator/http/json-text";
 
 describe("emulator building blocks", () => {
   it.each([

@@ -1,17 +1,23 @@
 // Server side of the control API under /__emulator/ (no auth, never logged, JSON in and out). Tests, demos and
-// other processes drive it through EmulatorControl (control.ts), which is the only documented way to use it.
+// other processes drive it through EmulatorControl (control/client.ts), which is the only documented way to use it.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { CertificateIssuer } from "./certificate-issuer";
-import type { EmulatorClock } from "./clock";
-import type { FaultInjector } from "./faults";
-import { plainJsonResponse, readBody, safeDecode, send, splitUrl, type ApiResponse } from "./http-io";
-import type { RateLimiter } from "./rate-limit";
-import type { RequestLog } from "./request-log";
-import { matchRoute, type Route } from "./router";
-import { defaultLdapSettings, makeSeedUser, type EmulatorState, type Project } from "./state";
-import type { FaultRule, IssuedCertificateInfo, RateLimitSettings, X509Type } from "./types";
-
-export const CONTROL_PREFIX = "/__emulator";
+import type { CertificateIssuer } from "../certificate-issuer";
+import type { EmulatorClock } from "../clock";
+import { DEFAULT_CERT_MONTHS } from "../defaults";
+import type { FaultInjector } from "../faults";
+import { plainJsonResponse, readBody, safeDecode, send, splitUrl, type ApiResponse } from "../http/io";
+import { matchRoute, type Route } from "../http/route-matcher";
+import type { RateLimiter } from "../rate-limit";
+import type { RequestLog } from "../request-log";
+import { DATABASE_NAMES, defaultLdapSettings, makeSeedUser, type EmulatorState, type Project } from "../state";
+import {
+  X509_TYPES,
+  type FaultRule,
+  type IssuedCertificateInfo,
+  type RateLimitSettings,
+  type X509Type,
+} from "../types";
+import { CONTROL_PREFIX } from "./prefix";
 
 export interface ControlDeps {
   state: EmulatorState;
@@ -37,8 +43,6 @@ type ControlHandler = (
   params: Record<string, string>,
   body: Record<string, unknown>,
 ) => unknown | Promise<unknown>;
-
-const X509_TYPES: readonly X509Type[] = ["NONE", "MANAGED", "CUSTOMER"];
 
 /** The control routes; paths are relative to /__emulator. Returning undefined answers 204. */
 const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
@@ -74,7 +78,7 @@ const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
     template: "/projects/{projectId}/users/{username}",
     handler: (d, p) => {
       const target = project(d, p);
-      const removed = ["$external", "admin"].filter((db) => target.deleteUser(db, p.username!));
+      const removed = DATABASE_NAMES.filter((db) => target.deleteUser(db, p.username!));
       if (removed.length === 0) throw new ControlError(404, `no user ${p.username}`);
     },
   },
@@ -125,7 +129,10 @@ const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
     template: "/projects/{projectId}/users/{username}/seed-certificates",
     handler: async (d, p, b) => {
       const count = num(b.count, "count");
-      const months = b.monthsUntilExpiration === undefined ? 3 : num(b.monthsUntilExpiration, "monthsUntilExpiration");
+      const months =
+        b.monthsUntilExpiration === undefined
+          ? DEFAULT_CERT_MONTHS
+          : num(b.monthsUntilExpiration, "monthsUntilExpiration");
       if (!Number.isInteger(count) || count < 1 || count > 10_000)
         throw new ControlError(400, "count must be 1..10000");
       await d.issuer.issueShared(project(d, p), p.username!, count, months);

@@ -1,4 +1,5 @@
-// Matches percent-decoded path segments against "/groups/{groupId}/..." templates. Segments are split before
+// The route matcher the Atlas API (atlas-api/routes.ts) and the control API (control/server.ts) share: matches
+// percent-decoded path segments against "/groups/{groupId}/..." templates. Segments are split before
 // decoding, so "%2F" inside a username never creates an extra segment, while commas, "=" and spaces in RFC 2253
 // DNs decode normally. The template doubles as the request-count key ("POST /groups/{groupId}/...").
 export interface Route<H> {

@@ -1,17 +1,16 @@
 // Database users: POST /groups/{groupId}/databaseUsers and GET|PATCH|DELETE .../databaseUsers/{databaseName}/{username}.
 // Only what X.509 tests need is modelled in depth (x509Type, $external, roles); other auth types are accepted
 // as enums so the "one auth method per user" rules can be enforced.
-import type { ApiContext } from "../api-context";
-import { ApiError, atlasErrors } from "../api-error";
-import { emptyResponse, type ApiResponse } from "../http-io";
-import type { DatabaseName, DatabaseUser, DatabaseUserRole } from "../state";
-import type { X509Type } from "../types";
+import type { ApiResponse } from "../../http/io";
+import { DATABASE_NAMES, type DatabaseUser, type DatabaseUserRole } from "../../state";
+import { X509_TYPES } from "../../types";
+import type { ApiContext } from "../context";
+import { ApiError, atlasErrors } from "../errors";
+import { emptyResponse } from "../responses";
 
-const X509_TYPES = ["NONE", "CUSTOMER", "MANAGED"] as const;
 const AWS_IAM_TYPES = ["NONE", "USER", "ROLE"] as const;
 const LDAP_AUTH_TYPES = ["NONE", "GROUP", "USER"] as const;
 const OIDC_AUTH_TYPES = ["NONE", "IDP_GROUP", "USER"] as const;
-const DATABASE_NAMES = ["admin", "$external"] as const;
 
 export function createDatabaseUser(ctx: ApiContext): ApiResponse {
   const body = ctx.jsonObject();
@@ -76,11 +75,11 @@ function existingUser(ctx: ApiContext): DatabaseUser {
 function newUserFromBody(body: Record<string, unknown>): DatabaseUser {
   if (typeof body.username !== "string" || body.username === "") throw atlasErrors.missingAttribute("username");
   if (body.username.length > 1024) throw atlasErrors.invalidAttribute("username");
-  const databaseName = parseEnum(body.databaseName ?? "admin", DATABASE_NAMES, "databaseName") as DatabaseName;
+  const databaseName = parseEnum(body.databaseName ?? "admin", DATABASE_NAMES, "databaseName");
   const user: DatabaseUser = {
     username: body.username,
     databaseName,
-    x509Type: parseEnum(body.x509Type ?? "NONE", X509_TYPES, "x509Type") as X509Type,
+    x509Type: parseEnum(body.x509Type ?? "NONE", X509_TYPES, "x509Type"),
     awsIAMType: parseEnum(body.awsIAMType ?? "NONE", AWS_IAM_TYPES, "awsIAMType"),
     ldapAuthType: parseEnum(body.ldapAuthType ?? "NONE", LDAP_AUTH_TYPES, "ldapAuthType"),
     oidcAuthType: parseEnum(body.oidcAuthType ?? "NONE", OIDC_AUTH_TYPES, "oidcAuthType"),

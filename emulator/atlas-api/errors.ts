@@ -1,6 +1,7 @@
 // Atlas's error body (`ApiError`): {detail, error, errorCode, parameters, reason}. Handlers throw these and the
 // pipeline turns them into `application/json` responses on both API versions.
 import { STATUS_CODES } from "node:http";
+import { ATLAS_V2_MEDIA_TYPE } from "./versions";
 
 export class ApiError extends Error {
   constructor(
@@ -52,7 +53,8 @@ export function defaultErrorCode(status: number): string {
   return known[status] ?? "UNEXPECTED_ERROR";
 }
 
-// Detail texts follow Atlas's wording where it is known (ERRDOC); the rest are plausible guesses.
+// Detail texts follow Atlas's wording where it is known (Atlas's error-code page,
+// https://www.mongodb.com/docs/atlas/reference/api-errors/); the rest are plausible guesses.
 export const atlasErrors = {
   // Recorded (err-401-digest-post-databaseusers): a failed or missing digest answers UNEXPECTED_ERROR.
   unauthorized: () => new ApiError(401, "UNEXPECTED_ERROR", "You are not authorized for this resource."),
@@ -61,7 +63,7 @@ export const atlasErrors = {
       406,
       "INVALID_VERSION_DATE",
       `The version ${JSON.stringify(accept)} in the Accept header is not valid for this resource. ` +
-        "Use Accept: application/vnd.atlas.2023-01-01+json.",
+        `Use Accept: ${ATLAS_V2_MEDIA_TYPE}.`,
       [accept],
     ),
   unsupportedMediaType: (contentType: string) =>
@@ -73,7 +75,7 @@ export const atlasErrors = {
   resourceNotFound: (path: string) => new ApiError(404, "RESOURCE_NOT_FOUND", `Cannot find resource ${path}.`, [path]),
   methodNotAllowed: (method: string, path: string) =>
     new ApiError(405, "METHOD_NOT_ALLOWED", `Method ${method} is not allowed on ${path}.`, [method, path]),
-  // ERRDOC lists INVALID_GROUP_ID under 404; the detail text is a guess.
+  // Atlas's error-code page lists INVALID_GROUP_ID under 404; the detail text is a guess.
   invalidGroupId: (groupId: string) =>
     new ApiError(404, "INVALID_GROUP_ID", `The specified group ID ${groupId} is invalid.`, [groupId]),
   groupNotFound: (groupId: string) =>
@@ -148,7 +150,8 @@ export const atlasErrors = {
     ),
   expiredCaCertificate: () =>
     new ApiError(400, "EXPIRED_X509_CA_CERTIFICATE", "One or more of the provided X.509 CA certificates is expired."),
-  // RATEDOC's sample: errorCode, detail wording and parameters [path, retryAfter, capacity, refillRate, refillSeconds].
+  // The sample 429 of Atlas's rate-limit page (https://www.mongodb.com/docs/atlas/api/api-rate-limit): errorCode,
+  // detail wording and parameters [path, retryAfter, capacity, refillRate, refillSeconds].
   rateLimited: (path: string, retryAfterSeconds: number, capacity: number, refillRate: number, refillSeconds: number) =>
     new ApiError(
       429,

@@ -2,7 +2,7 @@
 // "MMS Public API". Nonces stay valid for several minutes and may be reused with any nc, because digest-fetch
 // reuses one nonce with an incrementing nc and parallel requests may repeat an nc.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { safeDecode } from "./http-io";
+import { safeDecode } from "../http/io";
 
 export const DIGEST_REALM = "MMS Public API";
 /** Real time, not the emulator clock: advancing the clock by months must not invalidate a client's nonce. */

@@ -4,9 +4,9 @@
 // and nothing else (no `links`), `customerX509` is {} while no CA is set, ldap keys in A-Z order, and an LDAP field
 // set to "" is removed rather than echoed. `cas` is stored exactly as sent; LDAP's bindPassword is write-only.
 import { X509Certificate } from "node:crypto";
-import type { ApiContext } from "../api-context";
-import { atlasErrors } from "../api-error";
-import type { ApiResponse } from "../http-io";
+import type { ApiResponse } from "../../http/io";
+import type { ApiContext } from "../context";
+import { atlasErrors } from "../errors";
 
 const LDAP_FIELDS = [
   "authenticationEnabled",

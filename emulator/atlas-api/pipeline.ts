@@ -3,29 +3,20 @@
 // Authentication comes first so a digest client's unauthenticated round-trip never consumes a fault or a
 // rate-limit token, and never shows up in counts().
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiContext, type EmulatorServices } from "./api-context";
-import { ApiError, atlasErrors, defaultErrorCode } from "./api-error";
+import { truncatedJson, type FaultInjector } from "../faults";
+import { mediaTypeOf, plainJsonResponse, readBody, safeDecode, send, splitUrl, type ApiResponse } from "../http/io";
+import { matchRoute, type RouteResult } from "../http/route-matcher";
+import type { RateLimiter } from "../rate-limit";
+import type { RequestLog } from "../request-log";
+import { PROJECT_ID_PATTERN, type EmulatorState } from "../state";
+import type { ApiFlavour } from "../types";
+import { ApiContext, type EmulatorServices } from "./context";
 import type { DigestAuthenticator } from "./digest-auth";
-import { truncatedJson, type FaultInjector } from "./faults";
-import {
-  ATLAS_V2_MEDIA_TYPE,
-  errorResponse,
-  mediaTypeOf,
-  plainJsonResponse,
-  readBody,
-  safeDecode,
-  send,
-  splitUrl,
-  type ApiResponse,
-  type ApiVersion,
-} from "./http-io";
-import type { RateLimiter } from "./rate-limit";
-import type { RequestLog } from "./request-log";
-import { matchRoute, type RouteResult } from "./router";
+import { ApiError, atlasErrors, defaultErrorCode } from "./errors";
+import { errorResponse } from "./responses";
 import { API_ROUTES, rateLimitFamily, type ApiHandler } from "./routes";
 import type { ServiceAccounts } from "./service-accounts";
-import { PROJECT_ID_PATTERN, type EmulatorState } from "./state";
-import type { ApiFlavour } from "./types";
+import { apiPrefix, ATLAS_V2_MEDIA_TYPE, type ApiVersion } from "./versions";
 
 export interface AtlasApiDeps {
   state: EmulatorState;
@@ -54,8 +45,8 @@ export class AtlasApi {
   constructor(private readonly deps: AtlasApiDeps) {}
 
   static flavourOf(path: string): ApiFlavour | undefined {
-    if (path.startsWith("/api/atlas/v2/")) return "v2";
-    if (path.startsWith("/api/atlas/v1.0/")) return "v1.0";
+    if (path.startsWith(`${apiPrefix("v2")}/`)) return "v2";
+    if (path.startsWith(`${apiPrefix("v1.0")}/`)) return "v1.0";
     if (path.startsWith("/api/oauth/")) return "oauth";
     return undefined;
   }
@@ -111,7 +102,7 @@ export class AtlasApi {
     body: Buffer,
   ): Promise<Outcome> {
     const { path, search } = splitUrl(rawUrl);
-    const pathUnderPrefix = path.slice(`/api/atlas/${api}`.length);
+    const pathUnderPrefix = path.slice(apiPrefix(api).length);
     const segments = decodeSegments(pathUnderPrefix);
     const routed: RouteResult<ApiHandler> = segments ? matchRoute(API_ROUTES, method, segments) : { kind: "not-found" };
     const template = routed.kind === "match" ? routed.route.template : undefined;
@@ -221,18 +212,18 @@ export class AtlasApi {
       if (!PROJECT_ID_PATTERN.test(groupId)) throw atlasErrors.invalidGroupId(groupId);
       const project = this.deps.state.projects.get(groupId);
       if (!project) throw atlasErrors.groupNotFound(groupId);
-      const ctx = new ApiContext(
+      const ctx = new ApiContext({
         api,
         method,
-        path,
-        routed.params,
+        rawPath: path,
+        params: routed.params,
         search,
         project,
-        this.deps.baseUrl(),
-        this.deps.services,
-        req.headers,
+        baseUrl: this.deps.baseUrl(),
+        services: this.deps.services,
+        headers: req.headers,
         body,
-      );
+      });
       return await routed.route.handler(ctx);
     } catch (error) {
       return errorResponse(asApiError(error));

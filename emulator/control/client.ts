@@ -1,5 +1,6 @@
-// Typed client for the emulator's control routes (/__emulator/...). Usable from tests, demos and other
-// processes: it needs only the emulator's base URL and speaks plain HTTP via fetch.
+// Client side of the control API (/__emulator/...): the typed EmulatorControl, for tests, demos and other
+// processes. It needs only the emulator's base URL and speaks plain HTTP via fetch; control/server.ts answers it.
+import { DEFAULT_CERT_MONTHS } from "../defaults";
 import type {
   FaultRule,
   IssuedCertificateInfo,
@@ -7,7 +8,8 @@ import type {
   RequestLogEntry,
   UserSecurityView,
   X509Type,
-} from "./types";
+} from "../types";
+import { CONTROL_PREFIX } from "./prefix";
 
 export class EmulatorControl {
   constructor(private readonly baseUrl: string) {}
@@ -100,7 +102,12 @@ export class EmulatorControl {
    * Extension: issues `count` real, CA-signed certificates cheaply (one shared key pair, no per-user limit,
    * the user need not exist) so pagination past 500 can be tested quickly.
    */
-  async seedCertificates(projectId: string, username: string, count: number, monthsUntilExpiration = 3): Promise<void> {
+  async seedCertificates(
+    projectId: string,
+    username: string,
+    count: number,
+    monthsUntilExpiration = DEFAULT_CERT_MONTHS,
+  ): Promise<void> {
     await this.call("POST", `/projects/${enc(projectId)}/users/${enc(username)}/seed-certificates`, {
       count,
       monthsUntilExpiration,
@@ -108,7 +115,7 @@ export class EmulatorControl {
   }
 
   private async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}/__emulator${path}`, {
+    const response = await fetch(`${this.baseUrl}${CONTROL_PREFIX}${path}`, {
       method,
       headers: body === undefined ? {} : { "Content-Type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -3,8 +3,8 @@
 // clock past `expires_in` and watch the client refresh.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import type { EmulatorClock } from "./clock";
-import { mediaTypeOf, plainJsonResponse, type ApiResponse } from "./http-io";
+import type { EmulatorClock } from "../clock";
+import { mediaTypeOf, plainJsonResponse, type ApiResponse } from "../http/io";
 
 export interface TokenEndpointResult {
   response: ApiResponse;

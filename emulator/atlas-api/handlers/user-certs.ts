@@ -1,13 +1,14 @@
 // Atlas-managed user certificates: GET|POST /groups/{groupId}/databaseUsers/{username}/certs (no $external
 // segment). The list holds only unexpired certificates, oldest first, paginated; `_id` is the serial as a bare
 // JSON integer above 2^53. POST answers 201 with raw PEM text under a JSON Content-Type (Atlas's quirk).
-import type { ApiContext } from "../api-context";
-import { atlasErrors } from "../api-error";
-import { atlasTimestamp } from "../clock";
-import { rawTextResponse, type ApiResponse } from "../http-io";
-import type { DatabaseUser } from "../state";
+import { atlasTimestamp } from "../../clock";
+import { DEFAULT_CERT_MONTHS } from "../../defaults";
+import type { ApiResponse } from "../../http/io";
+import type { DatabaseUser } from "../../state";
+import type { ApiContext } from "../context";
+import { atlasErrors } from "../errors";
+import { rawTextResponse } from "../responses";
 
-const DEFAULT_MONTHS = 3;
 const MAX_MONTHS = 24;
 
 export async function listUserCerts(ctx: ApiContext): Promise<ApiResponse> {
@@ -75,7 +76,7 @@ function requireUser(ctx: ApiContext, username: string): DatabaseUser {
 /** Default 3, at most 24 (CERT_EXPIRY_CANNOT_EXCEED_TWO_YEARS); below 1 or non-integer -> INVALID_ATTRIBUTE (guessed). */
 function monthsUntilExpiration(body: Record<string, unknown>): number {
   const value = body.monthsUntilExpiration;
-  if (value === undefined || value === null) return DEFAULT_MONTHS;
+  if (value === undefined || value === null) return DEFAULT_CERT_MONTHS;
   if (typeof value !== "number" || !Number.isInteger(value))
     throw atlasErrors.invalidAttribute("monthsUntilExpiration");
   if (value > MAX_MONTHS) throw atlasErrors.certExpiryTooLong();

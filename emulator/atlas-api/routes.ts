@@ -1,9 +1,9 @@
-// The Atlas routes the emulator serves, identical under /api/atlas/v2 and /api/atlas/v1.0. The certs route comes
-// before the user route because "/databaseUsers/{username}/certs" would otherwise read as database "{username}",
-// user "certs".
-import type { ApiContext } from "./api-context";
-import type { ApiResponse } from "./http-io";
-import type { Route } from "./router";
+// The Atlas API's route table: the Atlas Admin API routes the emulator serves, identical under /api/atlas/v2 and
+// /api/atlas/v1.0. The certs route comes before the user route because "/databaseUsers/{username}/certs" would
+// otherwise read as database "{username}", user "certs".
+import type { ApiResponse } from "../http/io";
+import type { Route } from "../http/route-matcher";
+import type { ApiContext } from "./context";
 import { createDatabaseUser, deleteDatabaseUser, getDatabaseUser, updateDatabaseUser } from "./handlers/database-users";
 import { createUserCert, listUserCerts } from "./handlers/user-certs";
 import {
