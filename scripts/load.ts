@@ -81,7 +81,7 @@ export async function runPhase(
   for (const username of USERS) await emulator.control.createUser(projectId, username, "MANAGED");
   const root = makeCertificate({ commonName: "Load Root CA" });
   const stack = EngineStack.create({
-    program: "test/programs/mixed/index.ts",
+    program: "scripts/programs/mixed/index.ts",
     projectName: `load-${phase.limit.capacity}`,
     config: {
       projectId: { value: projectId },

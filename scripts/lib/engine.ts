@@ -15,7 +15,7 @@ const distRoot = path.join(repoRoot, "dist");
 const operationTimeoutMs = 180_000;
 
 export interface EngineStackOptions {
-  /** Source path of the program, relative to the repo root (e.g. "test/programs/smoke/index.ts"). */
+  /** Source path of the program, relative to the repo root (e.g. "scripts/programs/smoke/index.ts"). */
   program: string;
   /** A compiled program to use instead of `program`'s output in dist/ (e.g. a README sample). */
   compiledProgram?: string;

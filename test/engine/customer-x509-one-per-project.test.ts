@@ -73,7 +73,7 @@ beforeAll(async () => {
   projectB = await emulator.control.createProject();
   projectC = await emulator.control.createProject();
   stack = EngineStack.create({
-    program: "test/programs/bundles/index.ts",
+    program: "scripts/programs/bundles/index.ts",
     projectName: PROJECT,
     config: {
       cas: { value: root.certificatePem },

@@ -357,7 +357,7 @@ describe("a sample through the real engine's pulumi preview", () => {
   /** A preview of a new stack (stack config can only be added to, so each sample gets its own). */
   async function failingPreview(config: Record<string, { value: string; secret?: boolean }>): Promise<string> {
     const stack = EngineStack.create({
-      program: "test/programs/mixed/index.ts",
+      program: "scripts/programs/mixed/index.ts",
       projectName: `bad-input-${stacks.length}`,
       config: {
         usernames: { value: "[]" },
