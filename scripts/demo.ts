@@ -3,9 +3,9 @@
 // CLI itself against the bundled Atlas emulator: preview, up, time passes (rotation), certificates expire out of
 // band (refresh shows the drift), up repairs it, destroy. Everything runs on loopback with a file backend in a
 // temporary directory.
-import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../emulator";
+import { findPulumiCli } from "./lib/pulumi-cli";
 import { repoRoot } from "./lib/repo-root";
 import { packThisPackage, UserProject, type CliRun } from "./lib/user-project";
 
@@ -28,13 +28,8 @@ async function countRequests(emulator: Emulator, since: number): Promise<string>
 
 async function main(): Promise<void> {
   heading("Pulumi CLI");
-  const pulumiBinDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-  note(
-    `pulumi ${execFileSync(path.join(pulumiBinDir, "pulumi"), ["version"], { encoding: "utf8" }).trim()} on node ${process.version}`,
-  );
+  const { binDir: pulumiBinDir, version: pulumiVersion } = findPulumiCli();
+  note(`pulumi ${pulumiVersion} on node ${process.version}`);
 
   heading("Your project: a copy of examples/managed-certs, `npm install` with this package's `npm pack` tarball");
   const tarball = packThisPackage(path.join(repoRoot, ".work", "pack"));

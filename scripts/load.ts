@@ -7,11 +7,10 @@
 // minute). The emulator keeps one token bucket per credential for all endpoints; "Atlas-like" is a bucket of 100
 // refilled at 10 a second, half that rate. "Tight" (10, refilled at 2 a second) makes the engine's 8 parallel
 // creates wait on 429 + Retry-After.
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { startEmulator, type Emulator, type RateLimitSettings } from "../emulator";
-import { EngineStack, repoRoot, emulatorConfig } from "./lib/engine";
+import { EngineStack, emulatorConfig } from "./lib/engine";
 import { makeCertificate } from "./lib/pki";
+import { findPulumiCli } from "./lib/pulumi-cli";
 import type { StackResult } from "./lib/stack-cli";
 
 const USERS = Array.from({ length: 10 }, (_, i) => `load-user-${String(i).padStart(2, "0")}`);
@@ -82,7 +81,7 @@ export async function runPhase(
   for (const username of USERS) await emulator.control.createUser(projectId, username, "MANAGED");
   const root = makeCertificate({ commonName: "Load Root CA" });
   const stack = EngineStack.create({
-    program: "test/programs/mixed/index.ts",
+    program: "scripts/programs/mixed/index.ts",
     projectName: `load-${phase.limit.capacity}`,
     config: {
       projectId: { value: projectId },
@@ -138,12 +137,7 @@ export function describeFigures(phase: Phase, figures: OperationFigures[]): stri
 }
 
 async function main(): Promise<void> {
-  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-  process.env.PULUMI_CLI_BIN_DIR = binDir;
-  const pulumiVersion = execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim();
+  const { version: pulumiVersion } = findPulumiCli();
   process.stdout.write(
     `pulumi ${pulumiVersion}, node ${process.version}: ${CERTIFICATES} certificates for ${USERS.length} users ` +
       `and one CA bundle in one pulumi up (emulator keys: RSA 2048)\n`,

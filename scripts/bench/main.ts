@@ -18,6 +18,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { repoRoot } from "../lib/engine";
+import { findPulumiCli, type PulumiCli } from "../lib/pulumi-cli";
 import { args, heading, keyBits, keyPool, kinds, ownCpuMs, quick, runs, usernames, type Results } from "./measure";
 import { perResource } from "./per-resource";
 import { pluginLoad } from "./plugin-first-call";
@@ -25,15 +26,11 @@ import { markdown } from "./report";
 import { timing } from "./wall-time";
 
 async function main(): Promise<void> {
-  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-  process.env.PULUMI_CLI_BIN_DIR = binDir;
+  const cli = findPulumiCli();
   const results: Results = {
     quick,
     runs,
-    machine: machine(binDir),
+    machine: machine(cli),
     footprint: {} as Results["footprint"],
     certificateEntryParts: {},
     apiCalls: {} as Results["apiCalls"],
@@ -60,7 +57,7 @@ async function main(): Promise<void> {
   try {
     const single = await perResource(emulator, results);
     try {
-      await pluginLoad(binDir, emulator, single.targets, results);
+      await pluginLoad(cli.binDir, emulator, single.targets, results);
     } finally {
       for (const stack of single.stacks) stack.dispose();
     }
@@ -92,7 +89,7 @@ const loadAverage = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
-function machine(binDir: string): Record<string, string> {
+function machine(cli: PulumiCli): Record<string, string> {
   const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
   const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(read("/proc/meminfo"))?.[1] ?? os.totalmem() / 1024);
   const sdk = JSON.parse(read(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"))) as {
@@ -106,7 +103,7 @@ function machine(binDir: string): Record<string, string> {
     cpu: /^model name\s*:\s*(.+)$/m.exec(read("/proc/cpuinfo"))?.[1].trim() ?? os.cpus()[0]?.model ?? "unknown",
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    pulumi: execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8" }).trim(),
+    pulumi: cli.version,
     pulumiSdk: sdk.version,
     loadAverageAtStart: loadAverage(),
   };

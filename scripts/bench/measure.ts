@@ -120,7 +120,7 @@ export function atlasConfig(emulator: Emulator): Record<string, { value: string;
 
 export function managedStack(emulator: Emulator, name: string, users: string[], perUser: number): EngineStack {
   return EngineStack.create({
-    program: "test/programs/managed/index.ts",
+    program: "scripts/programs/managed/index.ts",
     projectName: `bench-${name}`,
     config: {
       projectId: { value: emulator.projectId },
@@ -140,7 +140,7 @@ export function noopStack(
 ): EngineStack {
   return EngineStack.create({
     env,
-    program: "test/programs/noop/index.ts",
+    program: "scripts/programs/noop/index.ts",
     projectName: `bench-${name}`,
     config: {
       count: { value: String(count) },

@@ -35,7 +35,7 @@ export async function perResource(
   const stacks: Record<Kind, EngineStack> = {
     managed: managedStack(emulator, "single-managed", ["single"], 1),
     customer: EngineStack.create({
-      program: "test/programs/customer/index.ts",
+      program: "scripts/programs/customer/index.ts",
       projectName: "bench-single-customer",
       config: { projectId: { value: customerProject }, cas: { value: ca.certificatePem }, ...atlasConfig(emulator) },
     }),

@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { createUserProject, type UserProject } from "./installed-package";
+import { pulumiBinDir } from "./pulumi-cli";
 import { repoRoot } from "./repo-root";
 import type { Emulator } from "../../emulator";
 import type { StackOperation, StackRequest, StackResult } from "./stack-cli";
@@ -14,7 +15,7 @@ const distRoot = path.join(repoRoot, "dist");
 const operationTimeoutMs = 180_000;
 
 export interface EngineStackOptions {
-  /** Source path of the program, relative to the repo root (e.g. "test/programs/smoke/index.ts"). */
+  /** Source path of the program, relative to the repo root (e.g. "scripts/programs/smoke/index.ts"). */
   program: string;
   /** A compiled program to use instead of `program`'s output in dist/ (e.g. a README sample). */
   compiledProgram?: string;
@@ -153,13 +154,6 @@ export function emulatorConfig(emulator: Emulator): Record<string, { value: stri
     "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
     "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
   };
-}
-
-export function pulumiBinDir(): string {
-  const dir = process.env.PULUMI_CLI_BIN_DIR;
-  if (!dir)
-    throw new Error("PULUMI_CLI_BIN_DIR is not set: run the tests through jest (its globalSetup finds the CLI)");
-  return dir;
 }
 
 /** Where tsc put the compiled form of a source file of this repo. */

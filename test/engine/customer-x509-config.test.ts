@@ -32,7 +32,7 @@ beforeAll(async () => {
   emulator = await startEmulator({ keyBits: 2048 });
   ldapBefore = await ldap();
   stack = EngineStack.create({
-    program: "test/programs/customer/index.ts",
+    program: "scripts/programs/customer/index.ts",
     projectName: "customer-engine",
     config: {
       projectId: { value: emulator.projectId },

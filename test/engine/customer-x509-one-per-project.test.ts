@@ -6,7 +6,8 @@
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
-import { EngineStack, pulumiBinDir, emulatorConfig } from "../../scripts/lib/engine";
+import { EngineStack, emulatorConfig } from "../../scripts/lib/engine";
+import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { makeCertificate } from "../../scripts/lib/pki";
 import { resourcesOfType } from "../support/state";
 
@@ -72,7 +73,7 @@ beforeAll(async () => {
   projectB = await emulator.control.createProject();
   projectC = await emulator.control.createProject();
   stack = EngineStack.create({
-    program: "test/programs/bundles/index.ts",
+    program: "scripts/programs/bundles/index.ts",
     projectName: PROJECT,
     config: {
       cas: { value: root.certificatePem },

@@ -22,7 +22,7 @@ beforeAll(async () => {
     ],
   });
   stack = EngineStack.create({
-    program: "test/programs/managed/index.ts",
+    program: "scripts/programs/managed/index.ts",
     projectName: "managed-engine",
     config: {
       projectId: { value: emulator.projectId },
@@ -154,7 +154,7 @@ it("destroys without calling Atlas's write API and warns that certificates stay 
 
 it("rejects bad input at preview, naming each field, before any Atlas request", async () => {
   const bad = EngineStack.create({
-    program: "test/programs/managed/index.ts",
+    program: "scripts/programs/managed/index.ts",
     projectName: "managed-engine-bad",
     config: {
       projectId: { value: "not-a-project" },

@@ -57,7 +57,7 @@ beforeAll(async () => {
   const customerProjectId = await emulator.control.createProject();
   await emulator.control.createUser(projectId, "svc-refresh", "MANAGED");
   stack = EngineStack.create({
-    program: "test/programs/mixed/index.ts",
+    program: "scripts/programs/mixed/index.ts",
     projectName: "refresh-failures",
     config: {
       projectId: { value: projectId },

@@ -29,7 +29,7 @@ beforeAll(async () => {
     seedUsers: users.map((username) => ({ username, x509Type: "MANAGED" as const })),
   });
   stack = EngineStack.create({
-    program: "test/programs/managed/index.ts",
+    program: "scripts/programs/managed/index.ts",
     projectName: "state-migration",
     config: {
       projectId: { value: emulator.projectId },

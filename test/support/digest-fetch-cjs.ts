@@ -4,7 +4,7 @@
 //
 //   jest.mock("../../provider/atlas/digest-fetch-loader", () => jest.requireActual("./digest-fetch-cjs"));
 //
-// The compiled provider (tsc, module node16) keeps the real import(); auth.test.ts checks that.
+// The compiled provider (tsc, module node16) keeps the real import(); test/unit/atlas-auth.test.ts checks that.
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 

@@ -3,6 +3,7 @@
 // what the CLI left behind.
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
+import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { UserProject, type Deployment } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "./state";
@@ -13,12 +14,11 @@ export const CUSTOMER_X509_CONFIG = "pulumi-nodejs:dynamic/atlas:CustomerX509Con
 /** A copy of `source` (relative to the repository root), with this package installed from its tarball. */
 export function userProjectFrom(source: string): UserProject {
   const tarball = process.env.PULUMI_ATLAS_X509_TARBALL;
-  const pulumiBinDir = process.env.PULUMI_CLI_BIN_DIR;
-  if (!tarball || !pulumiBinDir) throw new Error("run the user-project tests through jest: its globalSetup packs");
+  if (!tarball) throw new Error("run the user-project tests through jest: its globalSetup packs");
   return UserProject.create({
     source: path.join(repoRoot, source),
     tarball,
-    pulumiBinDir,
+    pulumiBinDir: pulumiBinDir(),
     installCache: path.join(repoRoot, ".work", "user-project-installs"),
   });
 }

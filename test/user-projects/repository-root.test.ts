@@ -9,6 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { startEmulator, type Emulator } from "../../emulator";
+import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { MANAGED_CERTIFICATE } from "../support/user-projects";
 import { opensslCheck } from "../support/x509-checks";
@@ -41,7 +42,7 @@ describe("an example run inside the checkout", () => {
   });
 
   const env = () => ({
-    PATH: [process.env.PULUMI_CLI_BIN_DIR!, path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
+    PATH: [pulumiBinDir(), path.dirname(process.execPath), "/usr/bin", "/bin"].join(":"),
     HOME: process.env.HOME ?? scratch,
     PULUMI_HOME: path.join(scratch, "home"),
     PULUMI_BACKEND_URL: `file://${scratch}`,

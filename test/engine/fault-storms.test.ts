@@ -50,7 +50,7 @@ async function newStorm(name: string, config: Record<string, string> = {}): Prom
   const customerProjectId = await emulator.control.createProject();
   for (const username of USERS) await emulator.control.createUser(projectId, username, "MANAGED");
   const stack = EngineStack.create({
-    program: "test/programs/mixed/index.ts",
+    program: "scripts/programs/mixed/index.ts",
     projectName: `storm-${name}`,
     config: {
       projectId: { value: projectId },

@@ -1,5 +1,5 @@
-// Engine-test program: one CustomerX509Config per entry of the `bundles` config ([{ name, projectId }]), all with
-// the bundle of the `cas` config.
+// Program for the engine harness (scripts/lib/engine.ts), run by the engine tests: one CustomerX509Config per
+// entry of the `bundles` config ([{ name, projectId }]), all with the bundle of the `cas` config.
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerX509Config } from "pulumi-atlas-x509";
 

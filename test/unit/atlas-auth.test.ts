@@ -1,5 +1,5 @@
 // Pure unit tests of the auth steps over a scripted fetch. The real handshakes against the emulator are in
-// emulator.test.ts.
+// test/against-emulator/atlas-client.test.ts.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";

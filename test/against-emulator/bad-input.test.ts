@@ -1,51 +1,38 @@
 // The bad-input corpus: inputs of both resources and provider settings that must be refused by `check`, before
 // any Atlas request, each with a failure that names its field and echoes no secret. The whole corpus runs through
-// the providers' `check` in-process (a real ProviderContext built from the case's stack config and environment);
-// a sample runs through the real engine's `pulumi preview`. Valid but awkward inputs (DN and unicode usernames,
+// the providers' `check` in-process (a real ProviderContext built from the case's stack config and environment)
+// against the emulator, whose request log proves that no request went out; a sample runs through the real engine's
+// `pulumi preview` in test/engine/bad-input-preview.test.ts. Valid but awkward inputs (DN and unicode usernames,
 // CRLF bundles, 50 CAs) are accepted, and usernames are escaped on the wire.
-import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { ProviderContext } from "../../provider/context";
 import { CustomerX509ConfigProvider } from "../../provider/resources/customerX509Config";
 import { ManagedX509CertificateProvider } from "../../provider/resources/managedX509Certificate";
 import type { CheckFailure } from "../../provider/validation";
-import { startEmulator, type Emulator } from "../../emulator";
-import { EngineStack } from "../../scripts/lib/engine";
-import { daysFromNow, makeCertificate } from "../../scripts/lib/pki";
+import { type Emulator } from "../../emulator";
+import { makeCertificate } from "../../scripts/lib/pki";
+import {
+  API_PRIVATE_KEY,
+  bareKeyBody,
+  chain,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  corruptCertificate,
+  ecKeyPem,
+  encryptedKeyPem,
+  expiredCa,
+  intermediate,
+  leakedSecrets,
+  leaf,
+  pkcs1KeyPem,
+  PROJECT_ID,
+  publicKeyPem,
+  PUBLIC_KEY,
+  root,
+  startBadInputEmulator,
+  URL_PASSWORD,
+} from "../support/bad-input";
 
-const PROJECT_ID = "5f1a2b3c4d5e6f7a8b9c0d1e";
-const PUBLIC_KEY = "qwertyui";
-const API_PRIVATE_KEY = randomUUID();
-const CLIENT_ID = `mdb_sa_id_${randomBytes(12).toString("hex")}`;
-const CLIENT_SECRET = `mdb_sa_sk_${randomBytes(20).toString("hex")}`;
-const URL_PASSWORD = "Pa55w0rd-in-a-url";
-
-const root = makeCertificate({ commonName: "Corp Root CA" });
-const intermediate = makeCertificate({ commonName: "Corp Issuing CA", issuer: root });
-const leaf = makeCertificate({ commonName: "alice", isCa: false, issuer: intermediate });
-const expiredCa = makeCertificate({ commonName: "Old CA", notBefore: daysFromNow(-400), notAfter: daysFromNow(-1) });
-const chain = root.certificatePem + intermediate.certificatePem;
 const fiftyCas = Array.from({ length: 50 }, (_, i) => makeCertificate({ commonName: `CA ${i}`, keyBits: 1024 }));
-
-const rsaKey = generateKeyPairSync("rsa", { modulusLength: 1024 });
-const ecKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
-const pkcs1KeyPem = rsaKey.privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-const ecKeyPem = ecKey.privateKey.export({ type: "sec1", format: "pem" }).toString();
-const encryptedKeyPem = rsaKey.privateKey
-  .export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "not-secret-here" })
-  .toString();
-const publicKeyPem = rsaKey.publicKey.export({ type: "spki", format: "pem" }).toString();
-/** A private key pasted without its BEGIN/END lines. */
-const bareKeyBody = leaf.privateKeyPem.split("\n").slice(1, -2).join("\n");
-const corruptCertificate = root.certificatePem.replace(
-  /^(-----BEGIN CERTIFICATE-----\n)(.{20})/,
-  "$1AAAAAAAAAAAAAAAAAAAA",
-);
-
-/** Lines of key material that must never show up in a failure, a warning or the engine's echo of a value. */
-const keyLines = [leaf.privateKeyPem, root.privateKeyPem, pkcs1KeyPem, ecKeyPem, encryptedKeyPem].flatMap((pem) =>
-  pem.split("\n").filter((line) => line.length >= 40 && !line.startsWith("-----")),
-);
-const SECRETS = [API_PRIVATE_KEY, CLIENT_SECRET, URL_PASSWORD, ...keyLines];
 
 type Resource = "managed" | "customer" | "both";
 
@@ -224,20 +211,7 @@ const corpus: BadCase[] = [
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    keyBits: 2048,
-    projectId: PROJECT_ID,
-    publicKey: PUBLIC_KEY,
-    privateKey: API_PRIVATE_KEY,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    seedUsers: [
-      { username: "app-service", x509Type: "MANAGED" },
-      { username: "CN=app,OU=services,O=Example Corp", x509Type: "MANAGED" },
-      { username: "ünïcødé-ユーザー", x509Type: "MANAGED" },
-      { username: "team/app?v=1#x 100%", x509Type: "MANAGED" },
-    ],
-  });
+  emulator = await startBadInputEmulator();
 });
 afterAll(() => emulator.close());
 
@@ -275,10 +249,6 @@ async function check(resource: "managed" | "customer", context: ProviderContext,
 /** What the engine prints for a failure: the property, the value it holds in the inputs, and the reason. */
 function engineLine(failure: CheckFailure, news: Record<string, unknown>): string {
   return `property ${failure.property} value {${String(news[failure.property] ?? "")}} has a problem: ${failure.reason}`;
-}
-
-function leakedSecrets(text: string): string[] {
-  return SECRETS.filter((secret) => text.includes(secret));
 }
 
 describe("the bad-input corpus, through each provider's check", () => {
@@ -347,76 +317,5 @@ describe("awkward but valid inputs", () => {
       ]);
       expect(await emulator.control.issuedCertificates(PROJECT_ID, username)).toHaveLength(1);
     }
-  });
-});
-
-describe("a sample through the real engine's pulumi preview", () => {
-  const stacks: EngineStack[] = [];
-  afterAll(() => Promise.all(stacks.map((stack) => stack.disposeAsync())));
-
-  /** A preview of a new stack (stack config can only be added to, so each sample gets its own). */
-  async function failingPreview(config: Record<string, { value: string; secret?: boolean }>): Promise<string> {
-    const stack = EngineStack.create({
-      program: "test/programs/mixed/index.ts",
-      projectName: `bad-input-${stacks.length}`,
-      config: {
-        usernames: { value: "[]" },
-        "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-        "mongodbatlas:privateKey": { value: API_PRIVATE_KEY, secret: true },
-        ...config,
-      },
-    });
-    stacks.push(stack);
-    await emulator.control.resetRequests();
-    const preview = await stack.preview();
-    expect(preview.ok).toBe(false);
-    const text = `${preview.error ?? ""}\n${preview.output}`;
-    expect(text).not.toMatch(/\n\s+at .*\.js:\d+/);
-    expect(leakedSecrets(text)).toEqual([]);
-    expect(await emulator.control.requests()).toEqual([]);
-    return text;
-  }
-  const publicKey = { "mongodbatlas:publicKey": { value: PUBLIC_KEY, secret: true } };
-
-  it("names the block of a CA bundle holding a private key, never the key", async () => {
-    const text = await failingPreview({
-      ...publicKey,
-      customerProjectId: { value: PROJECT_ID },
-      cas: { value: chain + leaf.privateKeyPem },
-    });
-    expect(text).toMatch(/property cas\[block 3\] value \{.*\} has a problem: is a private key/);
-  });
-
-  it("names cas[text] for key material pasted without PEM lines, never echoing the bundle", async () => {
-    const text = await failingPreview({
-      ...publicKey,
-      customerProjectId: { value: PROJECT_ID },
-      cas: { value: bareKeyBody },
-    });
-    expect(text).toMatch(/property cas\[text\] value \{.*\} has a problem: contains text outside PEM blocks/);
-    expect(text).not.toMatch(/property cas value/);
-  });
-
-  it("reports a bad project id, months 2.5 and a fractional renewal window at once", async () => {
-    const text = await failingPreview({
-      ...publicKey,
-      projectId: { value: "not-a-project" },
-      usernames: { value: JSON.stringify(["app-service"]) },
-      monthsUntilExpiration: { value: "2.5" },
-      renewBeforeDays: { value: "1.5" },
-    });
-    expect(text).toMatch(/property projectId value \{not-a-project\} has a problem: must be an Atlas project id/);
-    expect(text).toMatch(/property monthsUntilExpiration value \{2\.5\} has a problem: must be a whole number/);
-    expect(text).toMatch(/property renewBeforeDays value \{1\.5\} has a problem: must be a whole number/);
-  });
-
-  it("names half-set credentials and a base URL with a password, echoing neither secret", async () => {
-    const text = await failingPreview({
-      projectId: { value: PROJECT_ID },
-      usernames: { value: JSON.stringify(["app-service"]) },
-      "mongodbatlas:baseUrl": { value: `https://admin:${URL_PASSWORD}@cloud.mongodb.com` },
-    });
-    expect(text).toMatch(/property mongodbatlas:publicKey value \{.*\} has a problem: is not set/);
-    expect(text).toMatch(/property mongodbatlas:baseUrl value \{.*\} has a problem: must not contain credentials/);
   });
 });

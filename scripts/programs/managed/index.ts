@@ -1,4 +1,5 @@
-// Engine-test program: one ManagedX509Certificate per configured user.
+// Program for the engine harness, run by the engine tests and the benchmark: one ManagedX509Certificate per
+// configured user.
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedX509Certificate } from "pulumi-atlas-x509";
 

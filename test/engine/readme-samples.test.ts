@@ -1,14 +1,11 @@
-// What a newcomer runs first: `npm run demo` (the managed-certs example through the pulumi CLI) and the README's
-// code, against the emulator. The examples themselves run as user projects in test/user-projects/.
-import { execFile } from "node:child_process";
+// The README's TypeScript samples: they compile under strict settings, and the usage sample runs as written through
+// the real engine against the emulator. `npm run demo` runs as a user project in test/user-projects/demo.test.ts,
+// and so do the examples.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { promisify, stripVTControlCharacters } from "node:util";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
 import { EngineStack, repoRoot, emulatorConfig } from "../../scripts/lib/engine";
-
-const run = promisify(execFile);
 
 let emulator: Emulator;
 
@@ -23,38 +20,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => emulator.close());
-
-describe("npm run demo", () => {
-  it("runs every step against the bundled emulator and ends with a clean state", async () => {
-    const { stdout } = await run(process.execPath, [path.join(repoRoot, "dist", "scripts", "demo.js")], {
-      cwd: repoRoot,
-      timeout: 300_000,
-      maxBuffer: 32 * 1024 * 1024,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    });
-    const headings = stdout.split("\n").filter((line) => line.includes("==> "));
-    expect(headings.map((h) => stripVTControlCharacters(h).replace(/^==> /, "").split(":")[0])).toEqual([
-      "Pulumi CLI",
-      "Your project",
-      "Starting the Atlas emulator on loopback (RSA 4096 keys, as Atlas issues)",
-      "pulumi stack init demo; pulumi config set (the API key pair as secrets)",
-      "Setting the emulator's clock 80 days back",
-      "pulumi preview",
-      "pulumi up",
-      "Back to today",
-      "pulumi preview",
-      "pulumi up",
-      "pulumi preview --expect-no-changes",
-      "Out of band",
-      "pulumi refresh",
-      "pulumi up",
-      "pulumi refresh --expect-no-changes",
-      "pulumi destroy",
-      "Done",
-    ]);
-    expect(stdout).toContain("Done: neither pulumi stack export nor the backend's files hold the API key");
-  }, 320_000);
-});
 
 describe("README", () => {
   const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");

@@ -1,4 +1,5 @@
-// Engine-test program: one CustomerX509Config whose bundle comes from stack config.
+// Program for the engine harness, run by the engine tests and the benchmark: one CustomerX509Config whose bundle
+// comes from stack config.
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerX509Config } from "pulumi-atlas-x509";
 

@@ -3,7 +3,7 @@ import { EngineStack } from "../../scripts/lib/engine";
 describe("the real Pulumi engine", () => {
   let stack: EngineStack;
   beforeAll(() => {
-    stack = EngineStack.create({ program: "test/programs/smoke/index.ts", projectName: "smoke" });
+    stack = EngineStack.create({ program: "scripts/programs/smoke/index.ts", projectName: "smoke" });
   });
   afterAll(() => stack.dispose());
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 
 function newStack(name: string, credentials: Record<string, string>, customerProjectId: string): EngineStack {
   const stack = EngineStack.create({
-    program: "test/programs/mixed/index.ts",
+    program: "scripts/programs/mixed/index.ts",
     projectName: `hygiene-${name}`,
     config: {
       projectId: { value: emulator.projectId },

@@ -1,5 +1,6 @@
-// Reliability-test program: ManagedX509Certificates for the configured users in one project, and optionally a
-// CustomerX509Config in another (Atlas refuses managed certificates where a customer CA is set).
+// Program for the engine harness, run by the load tool and the engine tests: ManagedX509Certificates for the
+// configured users in one project, and optionally a CustomerX509Config in another (Atlas refuses managed
+// certificates where a customer CA is set).
 import * as pulumi from "@pulumi/pulumi";
 import { CustomerX509Config, ManagedX509Certificate } from "pulumi-atlas-x509";
 
