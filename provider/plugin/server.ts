@@ -38,6 +38,18 @@ type Callback<Response> = grpcTypes.sendUnaryData<Response>;
 
 const configSecrets = settingNames.filter((name) => "secret" in settingSpecs[name]);
 
+/**
+ * The key a dynamic resource keeps its serialized provider under. A resource moved here from the dynamic route with
+ * `aliases` arrives with it in its state: diff() reports its removal, and update() drops it (and adds the outputs
+ * the plugin derives) without calling Atlas when nothing else changed.
+ */
+const dynamicProviderKey = "__provider";
+
+function withoutDynamicProvider(values: PropertyValues): PropertyValues {
+  const { [dynamicProviderKey]: _serialized, ...rest } = values;
+  return rest;
+}
+
 /** Values of a protobuf Struct, without secret markers. */
 function valuesOf(struct: structTypes.Struct | undefined): PropertyValues {
   return (plain(struct?.toJavaScript() ?? {}) as PropertyValues) ?? {};
@@ -119,8 +131,10 @@ export class AtlasX509ProviderService {
     // Settings computed by other resources are known only at update; Configure sees them then.
     if (hasUnknowns(news)) return response;
     const { problems } = resolveSettings(configSource(news), process.env, pluginConfigKeys);
+    // The property is the provider's input (`requestTimeoutSeconds`): the engine prints its value beside it.
+    const settingOf = (key: string) => settingNames.find((name) => pluginConfigKeys[name] === key) ?? key;
     return response.setFailuresList(
-      problems.map((p) => new providerProto.CheckFailure().setProperty(p.key).setReason(p.reason)),
+      problems.map((p) => new providerProto.CheckFailure().setProperty(settingOf(p.key)).setReason(p.reason)),
     );
   }
 
@@ -181,9 +195,11 @@ export class AtlasX509ProviderService {
 
   private async diff(request: providerTypes.DiffRequest): Promise<providerTypes.DiffResponse> {
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
-    const olds = valuesOf(request.getOlds());
+    const olds = withoutDynamicProvider(valuesOf(request.getOlds()));
     const news = valuesOf(request.getNews());
     const result = (await provider.diff!(request.getId(), olds, news)) as ResourceDiff;
+    const movedFromDynamic = dynamicProviderKey in valuesOf(request.getOlds());
+    if (movedFromDynamic) Object.assign(result, { changes: true, diffs: [...result.diffs, dynamicProviderKey] });
     const { Kind } = providerProto.PropertyDiff;
     const inputs = new Set(Object.keys(type.properties).filter((k) => type.properties[k].input !== undefined));
     const response = new providerProto.DiffResponse()
@@ -200,17 +216,19 @@ export class AtlasX509ProviderService {
     for (const key of result.diffs) {
       const replace = result.replaces.includes(key);
       const kind =
-        olds[key] === undefined
-          ? replace
-            ? Kind.ADD_REPLACE
-            : Kind.ADD
-          : news[key] === undefined && inputs.has(key)
+        key === dynamicProviderKey
+          ? Kind.DELETE
+          : olds[key] === undefined
             ? replace
-              ? Kind.DELETE_REPLACE
-              : Kind.DELETE
-            : replace
-              ? Kind.UPDATE_REPLACE
-              : Kind.UPDATE;
+              ? Kind.ADD_REPLACE
+              : Kind.ADD
+            : news[key] === undefined && inputs.has(key)
+              ? replace
+                ? Kind.DELETE_REPLACE
+                : Kind.DELETE
+              : replace
+                ? Kind.UPDATE_REPLACE
+                : Kind.UPDATE;
       detailed.set(key, new providerProto.PropertyDiff().setKind(kind).setInputdiff(inputs.has(key)));
     }
     return response;
@@ -239,8 +257,11 @@ export class AtlasX509ProviderService {
 
   private async update(request: providerTypes.UpdateRequest): Promise<providerTypes.UpdateResponse> {
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
-    const result = await provider.update!(request.getId(), valuesOf(request.getOlds()), valuesOf(request.getNews()));
-    return new providerProto.UpdateResponse().setProperties(structOf(pluginOutputs(type, result.outs ?? {})));
+    const olds = withoutDynamicProvider(valuesOf(request.getOlds()));
+    const news = valuesOf(request.getNews());
+    const onlyMovedFromDynamic = !(await provider.diff!(request.getId(), olds, news)).changes;
+    const outs = onlyMovedFromDynamic ? olds : (await provider.update!(request.getId(), olds, news)).outs;
+    return new providerProto.UpdateResponse().setProperties(structOf(pluginOutputs(type, outs ?? {})));
   }
 
   private async delete(request: providerTypes.DeleteRequest): Promise<emptyTypes.Empty> {

@@ -386,6 +386,14 @@ export class CustomerX509ConfigProvider implements pulumi.dynamic.ResourceProvid
     props?: CustomerX509ConfigOutputs,
   ): Promise<pulumi.dynamic.ReadResult<CustomerX509ConfigOutputs>> {
     const projectId = props?.projectId ?? id;
+    if (props === undefined) {
+      // `pulumi import` (no state yet): the id the user typed is the project id.
+      const failures: CheckFailure[] = [];
+      checkProjectId(projectId, failures, "id");
+      if (failures.length > 0) {
+        throw new Error(`Importing a CustomerX509Config takes the project id as its id: ${failures[0]!.reason}.`);
+      }
+    }
     let security: UserSecurity;
     try {
       security = await this.context.client().getUserSecurity(projectId);

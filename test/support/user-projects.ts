@@ -10,6 +10,10 @@ import { findPlainSecrets } from "./state";
 
 export const MANAGED_CERTIFICATE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
 export const CUSTOMER_X509_CONFIG = "pulumi-nodejs:dynamic/atlas:CustomerX509Config";
+/** The same resources served by the provider plugin. */
+export const PLUGIN_MANAGED_CERTIFICATE = "atlas-x509:index:ManagedX509Certificate";
+export const PLUGIN_CUSTOMER_X509_CONFIG = "atlas-x509:index:CustomerX509Config";
+export const PLUGIN_PROVIDER = "pulumi:providers:atlas-x509";
 
 /** A copy of `source` (relative to the repository root), with this package installed from its tarball. */
 export function userProjectFrom(source: string): UserProject {
@@ -23,13 +27,34 @@ export function userProjectFrom(source: string): UserProject {
   });
 }
 
-/** `pulumi stack init` and the stack config a user sets: the project id, the base URL, secret API keys. */
-export async function initStack(project: UserProject, emulator: Emulator, projectId = emulator.projectId) {
+/**
+ * `pulumi stack init` and the stack config a user sets: the project id, the base URL, secret API keys; under
+ * `mongodbatlas:` for the dynamic resources, under `atlas-x509:` for the provider plugin's.
+ */
+export async function initStack(
+  project: UserProject,
+  emulator: Emulator,
+  namespace: "mongodbatlas" | "atlas-x509" = "mongodbatlas",
+) {
   await project.pulumiOk(["stack", "init", "dev"]);
-  await project.setConfig("projectId", projectId);
-  await project.setConfig("mongodbatlas:baseUrl", emulator.baseUrl);
-  await project.setConfig("mongodbatlas:publicKey", emulator.credentials.publicKey, { secret: true });
-  await project.setConfig("mongodbatlas:privateKey", emulator.credentials.privateKey, { secret: true });
+  await project.setConfig("projectId", emulator.projectId);
+  await setCredentials(project, emulator, namespace);
+}
+
+/** The emulator's base URL and secret API keys as stack config under `namespace`. */
+export async function setCredentials(
+  project: UserProject,
+  emulator: Emulator,
+  namespace: "mongodbatlas" | "atlas-x509",
+) {
+  await project.setConfig(`${namespace}:baseUrl`, emulator.baseUrl);
+  await project.setConfig(`${namespace}:publicKey`, emulator.credentials.publicKey, { secret: true });
+  await project.setConfig(`${namespace}:privateKey`, emulator.credentials.privateKey, { secret: true });
+}
+
+/** The emulator's requests since its log was last reset, other than digest challenges, as `METHOD path`. */
+export async function atlasCalls(emulator: Emulator): Promise<string[]> {
+  return (await emulator.control.requests()).filter((r) => r.status !== 401).map((r) => `${r.method} ${r.path}`);
 }
 
 export function resourcesOf(deployment: Deployment, type: string) {
