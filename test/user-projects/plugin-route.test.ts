@@ -1,0 +1,198 @@
+// TypeScript programs on the provider plugin's resources (`pulumi-atlas-x509/plugin`), the way a user runs them,
+// and a stack's move there from the dynamic resources: the user's edit (import path, `aliases`, the Pulumi.yaml
+// `plugins:` entry, the settings under `atlas-x509:`) made to a stack that `pulumi up` built on the dynamic route.
+// The steps of one stack build on each other and say so in their names.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../../emulator";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import type { UserProject } from "../../scripts/lib/user-project";
+import {
+  atlasCalls,
+  CUSTOMER_X509_CONFIG,
+  initStack,
+  MANAGED_CERTIFICATE,
+  PLUGIN_CUSTOMER_X509_CONFIG,
+  PLUGIN_MANAGED_CERTIFICATE,
+  PLUGIN_PROVIDER,
+  plainSecretsIn,
+  resourcesOf,
+  setCredentials,
+  userProjectFrom,
+} from "../support/user-projects";
+import { opensslCheck } from "../support/x509-checks";
+
+jest.setTimeout(300_000);
+
+interface ClientOutput {
+  certificateKeyPem: string;
+  serialNumber: string;
+}
+
+const services = ["orders-api", "billing-worker"];
+const seedUsers = services.map((username) => ({ username, x509Type: "MANAGED" as const }));
+
+/** Each service's PEM from the `clients` output, checked by openssl against the project's CA; returns the serials. */
+async function verifiedSerials(project: UserProject, emulator: Emulator): Promise<Record<string, string>> {
+  const output = await project.pulumiOk(["stack", "output", "clients", "--json", "--show-secrets"]);
+  const clients = JSON.parse(output.stdout) as Record<string, ClientOutput>;
+  const ca = await emulator.control.caCertificate(emulator.projectId);
+  for (const client of Object.values(clients)) {
+    expect(await opensslCheck(ca, client.certificateKeyPem)).toEqual({
+      verify: "cert.pem: OK",
+      keyMatches: true,
+      serialNumber: client.serialNumber,
+    });
+  }
+  return Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, client.serialNumber]));
+}
+
+/** What the migration guide in the README tells a user to do to a project on the dynamic resources. */
+function moveToPlugin(project: UserProject, pluginExample: string): void {
+  fs.copyFileSync(path.join(repoRoot, "examples", pluginExample, "index.ts"), path.join(project.dir, "index.ts"));
+  const programPath = path.join(project.dir, "Pulumi.yaml");
+  const plugins = "plugins:\n  providers:\n    - name: atlas-x509\n      path: node_modules/.bin\n";
+  fs.writeFileSync(programPath, fs.readFileSync(programPath, "utf8").replace(/^config:/m, `${plugins}config:`));
+}
+
+describe("examples/managed-certs-plugin as a user's project", () => {
+  let emulator: Emulator;
+  let project: UserProject;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keyBits: 2048, seedUsers });
+    project = userProjectFrom("examples/managed-certs-plugin");
+    await initStack(project, emulator, "atlas-x509");
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  it("`pulumi up` issues the certificates through the plugin pinned to this package's version", async () => {
+    await project.pulumiOk(["up", "--yes"]);
+    const deployment = await project.exportState();
+    const certificates = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
+    expect(certificates).toHaveLength(services.length);
+    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(resourcesOf(deployment, PLUGIN_PROVIDER).map((p) => p.inputs?.version)).toEqual([version]);
+    for (const certificate of certificates) expect(certificate.outputs).not.toHaveProperty("__provider");
+    expect(resourcesOf(deployment, MANAGED_CERTIFICATE)).toEqual([]);
+  });
+
+  it("after up, the PEMs pass openssl, and the state and backend hold no key or credential in plain text", async () => {
+    const serials = await verifiedSerials(project, emulator);
+    expect(Object.keys(serials).sort()).toEqual([...services].sort());
+    const output = await project.pulumiOk(["stack", "output", "clients", "--json", "--show-secrets"]);
+    const keys = Object.values(JSON.parse(output.stdout) as Record<string, ClientOutput>).map(
+      (c) => c.certificateKeyPem,
+    );
+    const texts = [JSON.stringify(await project.exportState()), project.backendContents()];
+    expect(plainSecretsIn(texts, emulator, keys)).toEqual([]);
+  });
+
+  it("after up, `preview --expect-no-changes` and `refresh --expect-no-changes` find nothing to do", async () => {
+    await project.pulumiOk(["preview", "--expect-no-changes"]);
+    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"]);
+  });
+
+  it("after up, `pulumi destroy` empties the stack", async () => {
+    await project.pulumiOk(["destroy", "--yes"]);
+    expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
+  });
+});
+
+describe("moving a stack of examples/managed-certs to the plugin resources with aliases", () => {
+  let emulator: Emulator;
+  let project: UserProject;
+  let serialsBefore: Record<string, string>;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keyBits: 2048, seedUsers });
+    project = userProjectFrom("examples/managed-certs");
+    await initStack(project, emulator);
+    await project.pulumiOk(["up", "--yes"]);
+    serialsBefore = await verifiedSerials(project, emulator);
+    moveToPlugin(project, "managed-certs-plugin");
+    await setCredentials(project, emulator, "atlas-x509");
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  it("previews only the removal of the dynamic provider from each certificate's state: no replace, no Atlas call", async () => {
+    await emulator.control.resetRequests();
+    const preview = await project.pulumiOk(["preview", "--diff"]);
+    expect(preview.stdout).toMatch(new RegExp(`~ 2 to update`));
+    expect(preview.stdout).toMatch(/- __provider/);
+    expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
+    expect(await atlasCalls(emulator)).toEqual([]);
+  });
+
+  it("after the preview, `pulumi up` moves the certificates without any Atlas call and keeps them", async () => {
+    await emulator.control.resetRequests();
+    await project.pulumiOk(["up", "--yes"]);
+    expect(await atlasCalls(emulator)).toEqual([]);
+    const deployment = await project.exportState();
+    expect(resourcesOf(deployment, MANAGED_CERTIFICATE)).toEqual([]);
+    const moved = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
+    expect(moved).toHaveLength(services.length);
+    for (const certificate of moved) {
+      expect(certificate.outputs).not.toHaveProperty("__provider");
+      expect(certificate.outputs?.sha256Fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    }
+    for (const name of services) {
+      expect(await emulator.control.issuedCertificates(emulator.projectId, name)).toHaveLength(1);
+    }
+    expect(await verifiedSerials(project, emulator)).toEqual(serialsBefore);
+  });
+
+  it("after the move, `preview --expect-no-changes` and `refresh --expect-no-changes` find nothing to do", async () => {
+    await project.pulumiOk(["preview", "--expect-no-changes"]);
+    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"]);
+    expect(plainSecretsIn([JSON.stringify(await project.exportState()), project.backendContents()], emulator)).toEqual(
+      [],
+    );
+  });
+});
+
+describe("moving a stack of examples/customer-pki to the plugin resources with aliases", () => {
+  let emulator: Emulator;
+  let project: UserProject;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keyBits: 2048 });
+    project = userProjectFrom("examples/customer-pki");
+    await initStack(project, emulator);
+    await project.pulumiOk(["up", "--yes"]);
+    expect(resourcesOf(await project.exportState(), CUSTOMER_X509_CONFIG)).toHaveLength(1);
+    moveToPlugin(project, "customer-pki-plugin");
+    await setCredentials(project, emulator, "atlas-x509");
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  it("`pulumi up` moves the bundle with no Atlas write: above all, no DELETE of userSecurity/customerX509", async () => {
+    const casBefore = (await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas;
+    await emulator.control.resetRequests();
+    const up = await project.pulumiOk(["up", "--yes"]);
+    expect(up.stdout).not.toMatch(/replaced|created|deleted/);
+    expect((await atlasCalls(emulator)).filter((call) => !call.startsWith("GET"))).toEqual([]);
+    expect((await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas).toBe(casBefore);
+    const deployment = await project.exportState();
+    expect(resourcesOf(deployment, CUSTOMER_X509_CONFIG)).toEqual([]);
+    const [moved] = resourcesOf(deployment, PLUGIN_CUSTOMER_X509_CONFIG);
+    expect(moved?.outputs).not.toHaveProperty("__provider");
+  });
+
+  it("after the move, `refresh --expect-no-changes` agrees, and the plugin now owns the bundle: destroy disables it", async () => {
+    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"]);
+    await project.pulumiOk(["destroy", "--yes"]);
+    expect((await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas).toBeUndefined();
+  });
+});
