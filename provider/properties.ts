@@ -65,6 +65,11 @@ export type DeclaredOutputs<Resource> = Exclude<
   "urn" | "id"
 >;
 
+/** The names of a table's arguments, as a type: checked against the resource's Args at compile time. */
+export type InputNames<Table> = {
+  [K in keyof Table]: Table[K] extends { input: "required" | "optional" } ? K : never;
+}[keyof Table];
+
 /** `true` when A and B are the same set of names; a compile error names the difference otherwise. */
 export type SameNames<A extends PropertyKey, B extends PropertyKey> = [Exclude<A, B>, Exclude<B, A>] extends [
   never,

@@ -22,6 +22,7 @@ import {
   type DeclaredOutputs,
   type PropertyTable,
   type ResourceDiff,
+  type InputNames,
   type SameNames,
 } from "../properties";
 // The object Pulumi serializes into each resource's `__provider`: a few lines that load this package's runtime in
@@ -476,3 +477,5 @@ export class CustomerX509Config extends pulumi.dynamic.Resource {
 
 // Every declared output has a table entry, and every table entry is declared.
 true satisfies SameNames<DeclaredOutputs<CustomerX509Config>, keyof typeof customerX509Properties>;
+// The arguments are the table's arguments.
+true satisfies SameNames<keyof CustomerX509ConfigArgs, InputNames<typeof customerX509Properties>>;

@@ -21,6 +21,7 @@ import {
   type DeclaredOutputs,
   type PropertyTable,
   type ResourceDiff,
+  type InputNames,
   type SameNames,
 } from "../properties";
 import { checkInteger, checkProjectId, definedOnly, describeValue, isUnknown, type CheckFailure } from "../validation";
@@ -419,6 +420,8 @@ export class ManagedX509Certificate extends pulumi.dynamic.Resource {
 
 // Every declared output has a table entry, and every table entry is declared.
 true satisfies SameNames<DeclaredOutputs<ManagedX509Certificate>, keyof typeof managedCertificateProperties>;
+// The arguments are the table's arguments.
+true satisfies SameNames<keyof ManagedX509CertificateArgs, InputNames<typeof managedCertificateProperties>>;
 
 /**
  * The outputs a program derives from the stored ones instead of storing them beside them: the state stays lighter,

@@ -5,6 +5,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
+import { packageSchema } from "../../provider/plugin/schema";
+import { repoRoot } from "../../scripts/lib/repo-root";
 import type { UserProject } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "../support/state";
 import {
@@ -55,6 +57,12 @@ describe("examples/yaml-managed-certs as a user's project", () => {
     );
     expect(await atlasCalls(emulator)).toEqual([]);
     await project.pulumiOk(["config", "rm", "atlas-x509:requestTimeoutSeconds"]);
+  });
+
+  it("`pulumi package get-schema` on the installed launcher prints the plugin's schema", async () => {
+    const run = await project.pulumiOk(["package", "get-schema", "./node_modules/.bin/pulumi-resource-atlas-x509"]);
+    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
+    expect(JSON.parse(run.stdout)).toEqual(packageSchema(version));
   });
 
   it("previews one certificate per service without calling Atlas", async () => {
