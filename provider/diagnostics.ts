@@ -1,4 +1,5 @@
-// Warnings that reach the user's `pulumi preview`/`up` output as real engine warnings.
+// What reaches the user besides results: warnings, as real engine warnings in `pulumi preview`/`up` output, and
+// the rule for errors (isBug).
 //
 // The dynamic-provider plugin does not connect @pulumi/pulumi's log module to the engine, so
 // pulumi.log.warn() would print a plain message. The plugin is started with the engine's address as its
@@ -39,4 +40,13 @@ function connectEngine(address: string | undefined): WarningSink | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Errors that mean a bug in this package: they keep their stack trace. The errors it raises on purpose (Atlas errors
+ * with request, status, errorCode and hint; configuration problems) are complete in their message, and both the
+ * dynamic-provider route (runtime.ts) and the plugin (plugin/server.ts) show only that.
+ */
+export function isBug(error: unknown): boolean {
+  return [TypeError, ReferenceError, RangeError, SyntaxError].some((type) => error instanceof type);
 }

@@ -2,6 +2,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource } from "./config";
 import { ProviderContext } from "./context";
+import { isBug } from "./diagnostics";
 import { CustomerX509ConfigProvider, ProjectClaims } from "./resources/customerX509Config";
 import { ManagedX509CertificateProvider } from "./resources/managedX509Certificate";
 import type { ProviderKind } from "./shim";
@@ -25,9 +26,6 @@ export function createProvider(kind: ProviderKind, config: ConfigSource | undefi
   }
 }
 
-/** Errors that mean a bug in this package: they keep their stack trace. */
-const bugs = [TypeError, ReferenceError, RangeError, SyntaxError];
-
 /**
  * The dynamic-provider plugin prints `${error}: ${error.stack}` for a failed check, diff, read or delete (not for
  * create and update), so a refresh that meets an Atlas error would show a stack trace. The errors this package
@@ -41,7 +39,7 @@ export function withPlainErrors(provider: pulumi.dynamic.ResourceProvider): pulu
       try {
         return await method!.apply(provider, args);
       } catch (error) {
-        if (!(error instanceof Error) || bugs.some((type) => error instanceof type)) throw error;
+        if (!(error instanceof Error) || isBug(error)) throw error;
         const reported = new Error(error.message, { cause: error });
         Object.defineProperties(reported, {
           stack: { value: error.message },

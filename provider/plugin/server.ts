@@ -13,6 +13,7 @@ import type * as providerRpcTypes from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { dirname } from "node:path";
 import { pluginConfigKeys, resolveSettings, settingNames, settingSpecs, type ConfigSource } from "../config";
 import { ProviderContext } from "../context";
+import { isBug } from "../diagnostics";
 import { packageVersion } from "../atlas/version";
 import type { ResourceDiff } from "../properties";
 import { ProjectClaims } from "../resources/customerX509Config";
@@ -71,13 +72,10 @@ function configSource(values: PropertyValues): ConfigSource {
   };
 }
 
-/**
- * Errors that mean a bug in this package keep their stack trace; the errors it raises on purpose (Atlas errors
- * with status, errorCode and hint; configuration problems) are complete in their message.
- */
+/** An error as the engine shows it: the message, and the stack trace only for a bug (see isBug). */
 function grpcError(error: unknown): grpcTypes.ServiceError {
-  const bug = [TypeError, ReferenceError, RangeError, SyntaxError].some((type) => error instanceof type);
-  const message = error instanceof Error ? (bug ? (error.stack ?? error.message) : error.message) : String(error);
+  const message =
+    error instanceof Error ? (isBug(error) ? (error.stack ?? error.message) : error.message) : String(error);
   return Object.assign(new Error(message), {
     code: grpc.status.UNKNOWN,
     details: message,

@@ -144,6 +144,8 @@ export interface Deployment {
     urn: string;
     type: string;
     id?: string;
+    /** The URN and id of the provider resource that manages it (`urn::id`). */
+    provider?: string;
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
   }[];

@@ -42,7 +42,10 @@ describe("README", () => {
       target: ts.ScriptTarget.ES2023,
       types: ["node"],
       skipLibCheck: true,
-      paths: { "pulumi-atlas-x509": [path.join(repoRoot, "provider", "index.ts")] },
+      paths: {
+        "pulumi-atlas-x509": [path.join(repoRoot, "provider", "index.ts")],
+        "pulumi-atlas-x509/plugin": [path.join(repoRoot, "provider", "plugin", "sdk.ts")],
+      },
     });
     const diagnostics = ts
       .getPreEmitDiagnostics(program)

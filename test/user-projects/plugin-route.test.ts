@@ -47,6 +47,10 @@ async function verifiedSerials(project: UserProject, emulator: Emulator): Promis
   return Object.fromEntries(Object.entries(clients).map(([name, client]) => [name, client.serialNumber]));
 }
 
+function entryBytes(entries: { urn: string }[]): Record<string, number> {
+  return Object.fromEntries(entries.map((e) => [e.urn.split("::").pop()!, Buffer.byteLength(JSON.stringify(e))]));
+}
+
 /** What the migration guide in the README tells a user to do to a project on the dynamic resources. */
 function moveToPlugin(project: UserProject, pluginExample: string): void {
   fs.copyFileSync(path.join(repoRoot, "examples", pluginExample, "index.ts"), path.join(project.dir, "index.ts"));
@@ -108,6 +112,8 @@ describe("moving a stack of examples/managed-certs to the plugin resources with 
   let emulator: Emulator;
   let project: UserProject;
   let serialsBefore: Record<string, string>;
+  /** Bytes of each certificate's state entry on the dynamic route, by resource name. */
+  let dynamicEntryBytes: Record<string, number>;
 
   beforeAll(async () => {
     emulator = await startEmulator({ keyBits: 2048, seedUsers });
@@ -115,6 +121,7 @@ describe("moving a stack of examples/managed-certs to the plugin resources with 
     await initStack(project, emulator);
     await project.pulumiOk(["up", "--yes"]);
     serialsBefore = await verifiedSerials(project, emulator);
+    dynamicEntryBytes = entryBytes(resourcesOf(await project.exportState(), MANAGED_CERTIFICATE));
     moveToPlugin(project, "managed-certs-plugin");
     await setCredentials(project, emulator, "atlas-x509");
   });
@@ -148,6 +155,10 @@ describe("moving a stack of examples/managed-certs to the plugin resources with 
       expect(await emulator.control.issuedCertificates(emulator.projectId, name)).toHaveLength(1);
     }
     expect(await verifiedSerials(project, emulator)).toEqual(serialsBefore);
+    // Without `__provider`, the same certificate's entry is no larger, derived outputs included.
+    for (const [name, bytes] of Object.entries(entryBytes(moved))) {
+      expect(bytes).toBeLessThanOrEqual(dynamicEntryBytes[name]!);
+    }
   });
 
   it("after the move, `preview --expect-no-changes` and `refresh --expect-no-changes` find nothing to do", async () => {
@@ -194,5 +205,52 @@ describe("moving a stack of examples/customer-pki to the plugin resources with a
     await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"]);
     await project.pulumiOk(["destroy", "--yes"]);
     expect((await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas).toBeUndefined();
+  });
+});
+
+describe("the README's plugin sample as a user's program: an explicit Provider with keys of its own", () => {
+  let emulator: Emulator;
+  let project: UserProject;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "reporting-job", x509Type: "MANAGED" }] });
+    project = userProjectFrom("examples/managed-certs-plugin");
+    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const sample = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].find((m) => m[1]!.includes("new Provider("))?.[1];
+    if (!sample) throw new Error("the README has no TypeScript sample with an explicit Provider");
+    fs.writeFileSync(path.join(project.dir, "index.ts"), sample);
+    await project.pulumiOk(["stack", "init", "dev"]);
+    await project.setConfig("projectId", emulator.projectId); // declared by the example's Pulumi.yaml
+    await project.setConfig("analyticsProjectId", emulator.projectId);
+    await project.setConfig("analyticsPublicKey", emulator.credentials.publicKey);
+    await project.setConfig("analyticsPrivateKey", emulator.credentials.privateKey, { secret: true });
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  // The sample leaves baseUrl unset: the explicit provider falls back to the environment for it, as documented.
+  const env = () => ({ MONGODB_ATLAS_BASE_URL: emulator.baseUrl });
+
+  it("`pulumi up` issues the certificate with the provider's keys, which stay ciphertext in the state", async () => {
+    await project.pulumiOk(["up", "--yes"], { env: env() });
+    expect(await emulator.control.issuedCertificates(emulator.projectId, "reporting-job")).toHaveLength(1);
+    const deployment = await project.exportState();
+    const [analytics] = resourcesOf(deployment, PLUGIN_PROVIDER).filter((p) => p.urn.endsWith("::analytics"));
+    expect(JSON.stringify(analytics?.inputs?.privateKey)).toMatch(/ciphertext/);
+    expect(analytics?.inputs).not.toHaveProperty("baseUrl");
+    const [certificate] = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
+    expect(certificate?.provider).toContain("::analytics::");
+    expect(plainSecretsIn([JSON.stringify(deployment), project.backendContents()], emulator)).toEqual([]);
+    const output = await project.pulumiOk(["stack", "output", "reportingCertificateKeyPem", "--show-secrets"]);
+    const ca = await emulator.control.caCertificate(emulator.projectId);
+    expect((await opensslCheck(ca, output.stdout)).verify).toBe("cert.pem: OK");
+  });
+
+  it("after up, `refresh --expect-no-changes` and `destroy` run through the same provider", async () => {
+    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"], { env: env() });
+    await project.pulumiOk(["destroy", "--yes"], { env: env() });
+    expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
   });
 });
