@@ -180,8 +180,16 @@ describe("examples/yaml-customer-pki adopting a project's existing bundle with `
 
   it("imports the bundle by project id, only reading Atlas", async () => {
     await emulator.control.resetRequests();
-    await project.pulumiOk(["import", PLUGIN_CUSTOMER_X509_CONFIG, "corp-pki", emulator.projectId, "--yes"]);
+    const run = await project.pulumiOk([
+      "import",
+      PLUGIN_CUSTOMER_X509_CONFIG,
+      "corp-pki",
+      emulator.projectId,
+      "--yes",
+    ]);
     expect((await atlasCalls(emulator)).every((call) => call.startsWith("GET "))).toBe(true);
+    // The YAML that declares it, as the import prints it.
+    expect(run.stdout).toMatch(/corp-pki:\s+type: atlas-x509:index:CustomerX509Config\s+properties:/);
     const [imported] = resourcesOf(await project.exportState(), PLUGIN_CUSTOMER_X509_CONFIG);
     expect(imported?.id).toBe(emulator.projectId);
     expect(imported?.inputs?.projectId).toBe(emulator.projectId);
