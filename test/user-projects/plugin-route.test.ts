@@ -108,6 +108,34 @@ describe("examples/managed-certs-plugin as a user's project", () => {
   });
 });
 
+describe("examples/customer-pki-plugin as a user's project", () => {
+  let emulator: Emulator;
+  let project: UserProject;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keyBits: 2048 });
+    project = userProjectFrom("examples/customer-pki-plugin");
+    await initStack(project, emulator, "atlas-x509");
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  it("`pulumi up` uploads the bundle, and a refresh after it finds nothing to change", async () => {
+    await project.pulumiOk(["up", "--yes"]);
+    expect((await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas).toContain("BEGIN CERTIFICATE");
+    const [bundle] = resourcesOf(await project.exportState(), PLUGIN_CUSTOMER_X509_CONFIG);
+    expect(bundle?.outputs).not.toHaveProperty("__provider");
+    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"]);
+  });
+
+  it("after up, `pulumi destroy` disables self-managed X.509 in the project", async () => {
+    await project.pulumiOk(["destroy", "--yes"]);
+    expect((await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas).toBeUndefined();
+  });
+});
+
 describe("moving a stack of examples/managed-certs to the plugin resources with aliases", () => {
   let emulator: Emulator;
   let project: UserProject;
