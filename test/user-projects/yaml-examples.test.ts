@@ -47,16 +47,21 @@ describe("examples/yaml-managed-certs as a user's project", () => {
     await emulator?.close();
   });
 
-  it("fails the preview on a bad setting, naming its key, before any Atlas call", async () => {
+  it("fails the preview on bad settings, naming each key, echoing no secret, before any Atlas call", async () => {
     await project.setConfig("atlas-x509:requestTimeoutSeconds", "soon");
+    await project.setConfig("atlas-x509:privateKey", "hunter2 with-a-space", { secret: true });
     await emulator.control.resetRequests();
     const preview = await project.pulumi(["preview"]);
     expect(preview.code).not.toBe(0);
-    expect(preview.stdout + preview.stderr).toMatch(
+    const shown = preview.stdout + preview.stderr;
+    expect(shown).toMatch(
       /pulumi:providers:atlas-x509 resource 'default': property requestTimeoutSeconds value \{soon\} has a problem: must be a whole number/,
     );
+    expect(shown).toMatch(/property privateKey value \{\[secret\]\} has a problem: contains white space/);
+    expect(shown).not.toContain("hunter2");
     expect(await atlasCalls(emulator)).toEqual([]);
     await project.pulumiOk(["config", "rm", "atlas-x509:requestTimeoutSeconds"]);
+    await project.setConfig("atlas-x509:privateKey", emulator.credentials.privateKey, { secret: true });
   });
 
   it("`pulumi package get-schema` on the installed launcher prints the plugin's schema", async () => {
@@ -189,7 +194,9 @@ describe("examples/yaml-customer-pki adopting a project's existing bundle with `
     ]);
     expect((await atlasCalls(emulator)).every((call) => call.startsWith("GET "))).toBe(true);
     // The YAML that declares it, as the import prints it.
-    expect(run.stdout).toMatch(/corp-pki:\s+type: atlas-x509:index:CustomerX509Config\s+properties:/);
+    expect(run.stdout).toMatch(
+      /corp-pki:\s+type: atlas-x509:(index:)?CustomerX509Config\s+properties:\s+cas: \|\s+-----BEGIN CERTIFICATE-----/,
+    );
     const [imported] = resourcesOf(await project.exportState(), PLUGIN_CUSTOMER_X509_CONFIG);
     expect(imported?.id).toBe(emulator.projectId);
     expect(imported?.inputs?.projectId).toBe(emulator.projectId);
