@@ -20,9 +20,9 @@ import { describeCertificate, isPrivateKeyLabel, parseCertificate, scanPem, type
 import {
   outputOnlyNames,
   type DeclaredOutputs,
+  type InputNames,
   type PropertyTable,
   type ResourceDiff,
-  type InputNames,
   type SameNames,
 } from "../properties";
 // The object Pulumi serializes into each resource's `__provider`: a few lines that load this package's runtime in

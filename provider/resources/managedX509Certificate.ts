@@ -20,8 +20,8 @@ import {
   storedNames,
   type DeclaredOutputs,
   type PropertyTable,
-  type ResourceDiff,
   type InputNames,
+  type ResourceDiff,
   type SameNames,
 } from "../properties";
 import { checkInteger, checkProjectId, definedOnly, describeValue, isUnknown, type CheckFailure } from "../validation";
@@ -381,6 +381,24 @@ function listingKey(projectId: string, username: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // The resource
 
+/**
+ * The outputs a program derives from the stored ones instead of storing them beside them: the state stays lighter,
+ * and a state that still holds them (version 0.1.0) is read the same way, since the engine only resolves declared
+ * keys. A state without a certificate (none yet) gives undefined, as a missing stored output did.
+ */
+export function derivedCertificateOutputs(
+  certificatePem: pulumi.Output<string>,
+  privateKeyPem: pulumi.Output<string>,
+): { [K in keyof ManagedX509CertificateDerived]: pulumi.Output<string> } {
+  const pems = pulumi.all([certificatePem, privateKeyPem]);
+  const facts = certificatePem.apply(certificateFacts);
+  return {
+    certificateKeyPem: pulumi.secret(pems.apply(([cert, key]) => (cert && key ? cert + key : undefined) as string)),
+    notBefore: facts.apply((f) => f?.notBefore as string),
+    sha256Fingerprint: facts.apply((f) => f?.sha256Fingerprint as string),
+  };
+}
+
 export class ManagedX509Certificate extends pulumi.dynamic.Resource {
   declare readonly projectId: pulumi.Output<string>;
   declare readonly username: pulumi.Output<string>;
@@ -422,21 +440,3 @@ export class ManagedX509Certificate extends pulumi.dynamic.Resource {
 true satisfies SameNames<DeclaredOutputs<ManagedX509Certificate>, keyof typeof managedCertificateProperties>;
 // The arguments are the table's arguments.
 true satisfies SameNames<keyof ManagedX509CertificateArgs, InputNames<typeof managedCertificateProperties>>;
-
-/**
- * The outputs a program derives from the stored ones instead of storing them beside them: the state stays lighter,
- * and a state that still holds them (version 0.1.0) is read the same way, since the engine only resolves declared
- * keys. A state without a certificate (none yet) gives undefined, as a missing stored output did.
- */
-export function derivedCertificateOutputs(
-  certificatePem: pulumi.Output<string>,
-  privateKeyPem: pulumi.Output<string>,
-): { [K in keyof ManagedX509CertificateDerived]: pulumi.Output<string> } {
-  const pems = pulumi.all([certificatePem, privateKeyPem]);
-  const facts = certificatePem.apply(certificateFacts);
-  return {
-    certificateKeyPem: pulumi.secret(pems.apply(([cert, key]) => (cert && key ? cert + key : undefined) as string)),
-    notBefore: facts.apply((f) => f?.notBefore as string),
-    sha256Fingerprint: facts.apply((f) => f?.sha256Fingerprint as string),
-  };
-}
