@@ -122,6 +122,14 @@ export function targets(results: Results): Target[] {
   return list;
 }
 
+/** The parts of the plugin certificate's entry that the dynamic one lacks, with their bytes. */
+function onlyInPluginEntry(results: Results): string {
+  const extra = Object.entries(results.pluginCertificateEntryParts).filter(
+    ([key]) => !(key in results.certificateEntryParts),
+  );
+  return extra.length > 0 ? extra.map(([key, bytes]) => `\`${key}\` ${bytes}`).join(", ") : "none";
+}
+
 /** The plugin route's certificates next to the dynamic ones and the no-op resources, from the same runs. */
 function pluginRoute(
   results: Results,
@@ -230,9 +238,10 @@ export function markdown(results: Results): string {
     "",
     `A certificate's entry: ${largestParts(results.certificateEntryParts)} bytes; the rest is ids, URNs and metadata.`,
     "",
-    `Through the provider plugin: ${largestParts(results.pluginCertificateEntryParts)} bytes; no \`__provider\`, ` +
-      "the outputs the plugin derives from the certificate (serial number, subject, validity, fingerprint) stored " +
-      "instead, and a reference to the provider resource. Once per stack, each route's default provider resource: " +
+    `Through the provider plugin: ${largestParts(results.pluginCertificateEntryParts)} bytes; no \`__provider\`; ` +
+      `outputs only this route stores (the plugin derives them from the certificate, the dynamic resource class in ` +
+      `the program): ${onlyInPluginEntry(results)}; and a reference to the provider resource. Once per stack, each ` +
+      "route's default provider resource: " +
       `\`pulumi:providers:atlas-x509\` ${providerResources.plugin} bytes (its settings, the private key as ` +
       `ciphertext), \`pulumi:providers:pulumi-nodejs\` ${providerResources.dynamic} bytes.`,
     "",
