@@ -2,12 +2,14 @@
 // the bundled Atlas emulator (loopback only, file backend in temporary directories; certificates with 4096-bit keys
 // from the emulator's key pool, so that Atlas's key generation stays out of the timed operations):
 //
-//   1. state footprint: bytes of `__provider` and of each resource's state entry, next to a no-op dynamic provider;
+//   1. state footprint: bytes of `__provider` and of each resource's state entry, next to a no-op dynamic provider,
+//      and the same certificate through the provider plugin (no `__provider`, one provider resource per stack);
 //   2. Atlas API calls per operation (emulator request log), digest 401 challenges counted apart;
 //   3. wall time of preview / up / up without changes / refresh / destroy for N = 10, 50, 100 certificates, next to
-//      N no-op dynamic resources in the same runs, as ratios of medians;
+//      N no-op dynamic resources in the same runs, as ratios of medians; at N = 50 the provider plugin's too;
 //   4. where the time goes at N = 50 and 100: no-op resources of a certificate's weight, and without checkpoints;
-//   5. time until the dynamic-provider plugin answers its first call, against the no-op provider.
+//   5. time until the plugin answers its first call: the dynamic-provider plugin and this package's provider plugin,
+//      against the no-op provider.
 //
 // Prints tables, writes bench-results/results.json and the measured section of BENCHMARKS.md.
 // Options: --quick (N = 10, one run, BENCHMARKS.md left alone), --runs <n> (default 3).
@@ -19,7 +21,19 @@ import * as path from "node:path";
 import { startEmulator } from "../../emulator";
 import { repoRoot } from "../lib/engine";
 import { findPulumiCli, type PulumiCli } from "../lib/pulumi-cli";
-import { args, heading, keyBits, keyPool, kinds, ownCpuMs, quick, runs, usernames, type Results } from "./measure";
+import {
+  args,
+  heading,
+  keyBits,
+  keyPool,
+  kinds,
+  ownCpuMs,
+  pluginUsernames,
+  quick,
+  runs,
+  usernames,
+  type Results,
+} from "./measure";
 import { perResource } from "./per-resource";
 import { pluginLoad } from "./plugin-first-call";
 import { markdown } from "./report";
@@ -33,13 +47,16 @@ async function main(): Promise<void> {
     machine: machine(cli),
     footprint: {} as Results["footprint"],
     certificateEntryParts: {},
+    pluginCertificateEntryParts: {},
+    providerResourceBytes: { dynamic: 0, plugin: 0 },
+    pluginStateFindings: [],
     apiCalls: {} as Results["apiCalls"],
     keyGeneration: { keyBits, keys: keyPool, wallMs: 0, cpuMs: 0 },
     timing: {},
     plugin: Object.fromEntries(
       kinds.map((k) => [k, { bootMs: [], configureMs: [], firstCallMs: [], warmCallMs: [], firstAnswerMs: [] }]),
     ) as unknown as Results["plugin"],
-    moduleLoad: { programImportMs: [], runtimeImportMs: [] },
+    moduleLoad: { programImportMs: [], runtimeImportMs: [], pluginProgramImportMs: [] },
   };
   const m = results.machine;
   process.stdout.write(
@@ -50,7 +67,10 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({
     keyBits,
     keyPool,
-    seedUsers: [...usernames, "single"].map((username) => ({ username, x509Type: "MANAGED" as const })),
+    seedUsers: [...usernames, ...pluginUsernames, "single", "single-plugin"].map((username) => ({
+      username,
+      x509Type: "MANAGED" as const,
+    })),
   });
   results.keyGeneration.wallMs = performance.now() - started;
   results.keyGeneration.cpuMs = ownCpuMs() - cpuBefore;

@@ -12,28 +12,38 @@ export const quick = args.includes("--quick");
 const runsArg = args.indexOf("--runs");
 export const runs = quick ? 1 : runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1])) : 3;
 export const sizes = quick ? [10] : [10, 50, 100];
+/** Sizes at which the provider plugin's stack of certificates runs too, beside the dynamic one. */
+export const pluginSizes = quick ? [10] : [50];
 /** Sizes at which the stacks that explain where the time goes run too. */
 export const profileSizes = quick ? [10] : [50, 100];
 export const pluginRuns = quick ? 3 : 7;
 /** Certificates of a stack belong to this many users: refresh should list each user once, not each certificate. */
 export const userCount = 5;
 export const usernames = Array.from({ length: userCount }, (_, i) => `svc-${i}`);
+/** The plugin route's certificates belong to users of their own, so that each route's refresh lists only its own. */
+export const pluginUsernames = usernames.map((u) => `plugin-${u}`);
 /** Atlas issues RSA 4096 keys; the emulator generates this many up front and hands them out in turn. */
 export const keyBits = 4096;
 export const keyPool = 8;
 
-export const kinds = ["managed", "customer", "noop"] as const;
+/** `managedPlugin`: the same certificate as `managed`, served by the provider plugin instead of a dynamic resource. */
+export const kinds = ["managed", "managedPlugin", "customer", "noop"] as const;
 export type Kind = (typeof kinds)[number];
 export const typeOf: Record<Kind, string> = {
   managed: "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate",
+  managedPlugin: "atlas-x509:index:ManagedX509Certificate",
   customer: "pulumi-nodejs:dynamic/atlas:CustomerX509Config",
   noop: "pulumi-nodejs:dynamic/bench:Noop",
 };
 export const label: Record<Kind, string> = {
   managed: "ManagedX509Certificate",
+  managedPlugin: "ManagedX509Certificate, provider plugin",
   customer: "CustomerX509Config",
   noop: "no-op dynamic provider",
 };
+/** The default provider resource each route adds once per stack. */
+export const providerTypeOf = { dynamic: "pulumi:providers:pulumi-nodejs", plugin: "pulumi:providers:atlas-x509" };
+export const pluginLauncher = "pulumi-resource-atlas-x509";
 
 export const operations = ["preview", "create", "update", "refresh", "delete"] as const;
 export type Operation = (typeof operations)[number];
@@ -47,9 +57,17 @@ export const opLabel: Record<Operation, string> = {
 
 /**
  * The stacks of one N: certificates and no-op resources always; at the profile sizes also no-op resources of a
- * certificate's shape (a state entry as heavy), and both no-op stacks without checkpoints (up and destroy only).
+ * certificate's shape (a state entry as heavy), and both no-op stacks without checkpoints (up and destroy only); at
+ * the plugin sizes also the certificates through the provider plugin.
  */
-export const variants = ["managed", "noop", "shape", "shapeNoCheckpoints", "noopNoCheckpoints"] as const;
+export const variants = [
+  "managed",
+  "managedPlugin",
+  "noop",
+  "shape",
+  "shapeNoCheckpoints",
+  "noopNoCheckpoints",
+] as const;
 export type Variant = (typeof variants)[number];
 export const checkpointless = (v: Variant) => v.endsWith("NoCheckpoints");
 
@@ -70,6 +88,12 @@ export interface Results {
   footprint: Record<Kind, { providerBytes: number; stateEntryBytes: number }>;
   /** A certificate's state entry by part: each output (JSON bytes, secrets as ciphertext), and all inputs. */
   certificateEntryParts: Record<string, number>;
+  /** The same, for the certificate served by the provider plugin. */
+  pluginCertificateEntryParts: Record<string, number>;
+  /** State entry of each route's default provider resource, once per stack. */
+  providerResourceBytes: Record<keyof typeof providerTypeOf, number>;
+  /** What the plugin route's state must not hold and does (`__provider`, a credential, a key in plain text). */
+  pluginStateFindings: string[];
   apiCalls: Record<Exclude<Kind, "noop">, Record<Operation, ApiCalls>>;
   /** The emulator's key pool, filled at its start: Atlas's key generation, kept out of every timed operation. */
   keyGeneration: { keyBits: number; keys: number; wallMs: number; cpuMs: number };
@@ -81,7 +105,9 @@ export interface Results {
       cpuMs: Partial<Record<Variant, PerOperation>>;
       emulatorCpuMs: PerOperation;
       calls: Record<Operation, ApiCalls>;
-      stateBytes: Record<"managed" | "noop", number>;
+      /** The plugin route's certificates (plugin sizes only). */
+      pluginCalls?: Record<Operation, ApiCalls>;
+      stateBytes: Record<"managed" | "noop", number> & { managedPlugin?: number };
       /** State entry of one same-shape no-op resource (profile sizes only). */
       shapeEntryBytes?: number;
       loadAverage: number[];
@@ -91,7 +117,7 @@ export interface Results {
     Kind,
     { bootMs: number[]; configureMs: number[]; firstCallMs: number[]; warmCallMs: number[]; firstAnswerMs: number[] }
   >;
-  moduleLoad: { programImportMs: number[]; runtimeImportMs: number[] };
+  moduleLoad: { programImportMs: number[]; runtimeImportMs: number[]; pluginProgramImportMs: number[] };
 }
 
 export const emptyOps = (): PerOperation => ({ preview: [], create: [], update: [], refresh: [], delete: [] });
@@ -118,6 +144,13 @@ export function atlasConfig(emulator: Emulator): Record<string, { value: string;
   };
 }
 
+/** The same settings under the plugin's own keys: the engine sends a plugin only its package's config. */
+export function pluginAtlasConfig(emulator: Emulator): Record<string, { value: string; secret?: boolean }> {
+  return Object.fromEntries(
+    Object.entries(atlasConfig(emulator)).map(([key, value]) => [key.replace(/^mongodbatlas:/, "atlas-x509:"), value]),
+  );
+}
+
 export function managedStack(emulator: Emulator, name: string, users: string[], perUser: number): EngineStack {
   return EngineStack.create({
     program: "scripts/programs/managed/index.ts",
@@ -127,6 +160,21 @@ export function managedStack(emulator: Emulator, name: string, users: string[], 
       usernames: { value: JSON.stringify(users) },
       certificatesPerUser: { value: String(perUser) },
       ...atlasConfig(emulator),
+    },
+  });
+}
+
+/** The `managed` stack's certificates through the provider plugin, which the engine starts from node_modules/.bin. */
+export function managedPluginStack(emulator: Emulator, name: string, users: string[], perUser: number): EngineStack {
+  return EngineStack.create({
+    program: "scripts/programs/managed-plugin/index.ts",
+    projectName: `bench-${name}`,
+    providerPlugin: true,
+    config: {
+      projectId: { value: emulator.projectId },
+      usernames: { value: JSON.stringify(users) },
+      certificatesPerUser: { value: String(perUser) },
+      ...pluginAtlasConfig(emulator),
     },
   });
 }
@@ -253,9 +301,43 @@ export function resourceOf(deployment: Deployment, type: string): StateResource 
   return resource;
 }
 
-/** `__provider` bytes and the whole state entry (compact JSON) of a resource. */
+/** `__provider` bytes (0 without one: the plugin route) and the whole state entry (compact JSON) of a resource. */
 export function footprintOf(resource: StateResource): { providerBytes: number; stateEntryBytes: number } {
   const provider = resource.outputs.__provider ?? resource.inputs.__provider;
-  if (typeof provider !== "string") throw new Error(`__provider of ${resource.type} is not a plain string`);
-  return { providerBytes: Buffer.byteLength(provider), stateEntryBytes: Buffer.byteLength(JSON.stringify(resource)) };
+  const dynamic = resource.type.startsWith("pulumi-nodejs:dynamic");
+  if (dynamic && typeof provider !== "string") throw new Error(`__provider of ${resource.type} is not a plain string`);
+  const providerBytes =
+    provider === undefined ? 0 : Buffer.byteLength(typeof provider === "string" ? provider : JSON.stringify(provider));
+  return { providerBytes, stateEntryBytes: Buffer.byteLength(JSON.stringify(resource)) };
+}
+
+/** Bytes of each output (JSON, secrets as ciphertext) and of all inputs: what a state entry is made of. */
+export function entryParts(resource: StateResource): Record<string, number> {
+  return {
+    ...Object.fromEntries(
+      Object.entries(resource.outputs).map(([key, v]) => [`outputs.${key}`, Buffer.byteLength(JSON.stringify(v))]),
+    ),
+    inputs: Buffer.byteLength(JSON.stringify(resource.inputs)),
+  };
+}
+
+/**
+ * What a plugin route's state must not hold: `__provider` in any resource, the API private key, or a private key in
+ * plain text (a PEM header, or a line of the body of `privateKeyPem`). Returns what it found, described.
+ */
+export function pluginStateFindings(deployment: Deployment, apiPrivateKey: string, privateKeyPem: string): string[] {
+  const text = JSON.stringify(deployment);
+  const keyLines = privateKeyPem.split("\n").filter((line) => line.length >= 40 && !line.startsWith("-----"));
+  if (keyLines.length === 0) throw new Error("no private key to look for in the state");
+  const found: string[] = [];
+  for (const resource of deployment.resources ?? []) {
+    if ("__provider" in (resource.inputs ?? {}) || "__provider" in (resource.outputs ?? {})) {
+      found.push(`\`__provider\` in ${resource.type}`);
+    }
+  }
+  if (text.includes(apiPrivateKey)) found.push("the API private key");
+  if (/PRIVATE KEY-----/.test(text) || keyLines.some((line) => text.includes(line))) {
+    found.push("a private key in plain text");
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
-// 1 + 2: one resource of each kind: state footprint and Atlas API calls per operation.
+// 1 + 2: one resource of each kind: state footprint and Atlas API calls per operation; for the provider plugin's
+// certificate also its provider resource, and what its state must not hold.
 
 import type { Emulator } from "../../emulator";
 import { EngineStack } from "../lib/engine";
@@ -6,15 +7,19 @@ import { makeCertificate } from "../lib/pki";
 import {
   atlasConfig,
   countCalls,
+  entryParts,
   exported,
   footprintOf,
   heading,
   kinds,
   label,
+  managedPluginStack,
   managedStack,
   noopStack,
   operate,
   operations,
+  pluginStateFindings,
+  providerTypeOf,
   resourceOf,
   typeOf,
   type ApiCalls,
@@ -34,6 +39,7 @@ export async function perResource(
   const ca = makeCertificate({ commonName: "Bench Root CA", isCa: true });
   const stacks: Record<Kind, EngineStack> = {
     managed: managedStack(emulator, "single-managed", ["single"], 1),
+    managedPlugin: managedPluginStack(emulator, "single-managed-plugin", ["single-plugin"], 1),
     customer: EngineStack.create({
       program: "scripts/programs/customer/index.ts",
       projectName: "bench-single-customer",
@@ -50,22 +56,31 @@ export async function perResource(
       const { value, calls: seen } = await countCalls(emulator, () => operate(stack, op, 1));
       calls[op] = seen;
       if (op !== "create") continue;
-      const resource = resourceOf(await exported(stack), typeOf[kind]);
+      const deployment = await exported(stack);
+      const resource = resourceOf(deployment, typeOf[kind]);
       results.footprint[kind] = footprintOf(resource);
-      const { __provider: provider, ...inputs } = resource.inputs;
-      targets.set(kind, { projectDir: stack.workDir, provider: String(provider), inputs });
+      targets.set(kind, {
+        projectDir: stack.workDir,
+        binDir: stack.binDir,
+        type: resource.type,
+        inputs: resource.inputs,
+      });
+      // The plaintext of the key the state keeps secret: the weight of the no-op stack of a certificate's shape, and
+      // what must not show in the plugin route's state.
+      const privateKeyPem = String(value.result.outputs?.firstPrivateKeyPem?.value ?? "");
       if (kind === "managed") {
-        results.certificateEntryParts = {
-          ...Object.fromEntries(
-            Object.entries(resource.outputs).map(([key, v]) => [
-              `outputs.${key}`,
-              Buffer.byteLength(JSON.stringify(v)),
-            ]),
-          ),
-          inputs: Buffer.byteLength(JSON.stringify(resource.inputs)),
-        };
-        // The plaintext of what the state keeps secret (the key), for the no-op stack of a certificate's shape.
-        secretPlaintextBytes = Buffer.byteLength(String(value.result.outputs?.firstPrivateKeyPem?.value ?? ""));
+        results.certificateEntryParts = entryParts(resource);
+        results.providerResourceBytes.dynamic = footprintOf(
+          resourceOf(deployment, providerTypeOf.dynamic),
+        ).stateEntryBytes;
+        secretPlaintextBytes = Buffer.byteLength(privateKeyPem);
+      }
+      if (kind === "managedPlugin") {
+        results.pluginCertificateEntryParts = entryParts(resource);
+        results.providerResourceBytes.plugin = footprintOf(
+          resourceOf(deployment, providerTypeOf.plugin),
+        ).stateEntryBytes;
+        results.pluginStateFindings = pluginStateFindings(deployment, emulator.credentials.privateKey, privateKeyPem);
       }
     }
     if (kind !== "noop") results.apiCalls[kind] = calls;

@@ -1,4 +1,5 @@
-// 5: time until the dynamic-provider plugin answers its first call
+// 5: time until the plugin answers its first call: the dynamic-provider plugin for the dynamic resources, and this
+// package's own provider plugin for the same certificate on the plugin route.
 
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
@@ -6,13 +7,21 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { repoRoot } from "../lib/engine";
-import { heading, kinds, pluginRuns, type Kind, type Results } from "./measure";
+import { heading, kinds, pluginLauncher, pluginRuns, type Kind, type Results } from "./measure";
 
 export interface PluginTarget {
   projectDir: string;
-  /** `__provider` exactly as the engine stored it. */
-  provider: string;
+  /** The project's node_modules/.bin, where the provider plugin's launcher is installed. */
+  binDir: string;
+  type: string;
+  /** The resource's inputs exactly as the engine stored them (on the dynamic route, `__provider` among them). */
   inputs: Record<string, unknown>;
+}
+
+/** The plugin the engine starts for a resource, and the configuration it sends it. */
+interface Launch {
+  command: string;
+  config: Record<string, string>;
 }
 
 interface Grpc {
@@ -29,12 +38,13 @@ interface ProtoMessage {
 }
 
 /**
- * Starts the real dynamic-provider plugin the way the engine does (`pulumi-resource-pulumi-nodejs`, in the user's
- * project) and talks to it over gRPC like the engine: Configure with the stack config, then Check of one resource
- * whose `__provider` is the string from the state. The Check is the first call that loads the provider: the
- * plugin evaluates `__provider` and calls its configure(). Returns the times from spawn.
+ * Starts the real plugin the way the engine does, in the user's project, and talks to it over gRPC like the engine:
+ * Configure with the stack config, then Check of one resource with its inputs from the state. For the dynamic-provider
+ * plugin (`pulumi-resource-pulumi-nodejs`) the Check is the first call that loads the provider: the plugin evaluates
+ * `__provider` and calls its configure(). This package's plugin (`pulumi-resource-atlas-x509`) loads it at its start,
+ * before it listens. Returns the times from spawn.
  */
-async function pluginFirstCall(binDir: string, target: PluginTarget, config: Record<string, string>) {
+async function pluginFirstCall(launch: Launch, target: PluginTarget) {
   const load = createRequire(path.join(target.projectDir, "index.js"));
   const grpc = load("@grpc/grpc-js") as Grpc;
   const services = load("@pulumi/pulumi/proto/provider_grpc_pb") as {
@@ -46,10 +56,17 @@ async function pluginFirstCall(binDir: string, target: PluginTarget, config: Rec
   };
 
   const started = performance.now();
-  const plugin = spawn(path.join(binDir, "pulumi-resource-pulumi-nodejs"), ["127.0.0.1:1"], {
+  // The engine passes its own address; neither plugin calls back in these requests.
+  const plugin = spawn(launch.command, ["127.0.0.1:1"], {
     cwd: target.projectDir,
     env: {
-      PATH: [binDir, path.join(repoRoot, "node_modules", ".bin"), "/usr/local/bin", "/usr/bin", "/bin"].join(":"),
+      PATH: [
+        path.dirname(launch.command),
+        path.join(repoRoot, "node_modules", ".bin"),
+        "/usr/local/bin",
+        "/usr/bin",
+        "/bin",
+      ].join(":"),
       HOME: process.env.HOME ?? os.tmpdir(),
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -75,14 +92,14 @@ async function pluginFirstCall(binDir: string, target: PluginTarget, config: Rec
         client[method](request, (error, response) => (error ? reject(error) : resolve(response))),
       );
     const configure = new messages.ConfigureRequest();
-    configure.setArgs(Struct.fromJavaScript(config));
+    configure.setArgs(Struct.fromJavaScript(launch.config));
     await call("configure", configure);
     const configured = performance.now();
     const check = () => {
       const request = new messages.CheckRequest();
-      request.setUrn("urn:pulumi:bench::bench::pulumi-nodejs:dynamic:Resource::r0");
+      request.setUrn(`urn:pulumi:bench::bench::${target.type}::r0`);
       request.setOlds(Struct.fromJavaScript({}));
-      request.setNews(Struct.fromJavaScript({ ...target.inputs, __provider: target.provider }));
+      request.setNews(Struct.fromJavaScript(target.inputs));
       return call("check", request) as Promise<{ getFailuresList(): unknown[] }>;
     };
     const first = await check();
@@ -122,18 +139,29 @@ export async function pluginLoad(
   results: Results,
 ): Promise<void> {
   heading(`Plugin: time until it answers its first call (${pluginRuns} runs each, interleaved)`);
-  const config = {
-    "mongodbatlas:baseUrl": emulator.baseUrl,
-    "mongodbatlas:publicKey": emulator.credentials.publicKey,
-    "mongodbatlas:privateKey": emulator.credentials.privateKey,
-  };
+  const { baseUrl } = emulator;
+  const { publicKey, privateKey } = emulator.credentials;
+  // The dynamic-provider plugin gets the whole stack config; a package's plugin only its own keys, without prefix.
+  const launchOf = (kind: Kind, target: PluginTarget): Launch =>
+    kind === "managedPlugin"
+      ? { command: path.join(target.binDir, pluginLauncher), config: { baseUrl, publicKey, privateKey } }
+      : {
+          command: path.join(binDir, "pulumi-resource-pulumi-nodejs"),
+          config: {
+            "mongodbatlas:baseUrl": baseUrl,
+            "mongodbatlas:publicKey": publicKey,
+            "mongodbatlas:privateKey": privateKey,
+          },
+        };
   for (let run = 0; run < pluginRuns; run++) {
     for (const kind of kinds) {
-      const t = await pluginFirstCall(binDir, targets.get(kind)!, config);
+      const target = targets.get(kind)!;
+      const t = await pluginFirstCall(launchOf(kind, target), target);
       for (const key of Object.keys(t) as (keyof typeof t)[]) results.plugin[kind][key].push(t[key]);
     }
     const projectDir = targets.get("managed")!.projectDir;
     results.moduleLoad.programImportMs.push(requireTime(projectDir, "pulumi-atlas-x509"));
     results.moduleLoad.runtimeImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/runtime"));
+    results.moduleLoad.pluginProgramImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/plugin"));
   }
 }

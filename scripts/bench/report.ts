@@ -7,6 +7,7 @@ import {
   median,
   operations,
   opLabel,
+  pluginSizes,
   profileSizes,
   ratio,
   secs,
@@ -49,6 +50,18 @@ export function targets(results: Results): Target[] {
     target: "certificate's state entry <= 9 KB",
     measured: `${entry} B (${(entry / 1024).toFixed(1)} KiB)`,
     met: entry <= maxEntryBytes,
+  });
+  const pluginEntry = results.footprint.managedPlugin.stateEntryBytes;
+  list.push({
+    target: "the provider plugin's certificate entry <= the dynamic one's",
+    measured: `${pluginEntry} B (plugin), ${entry} B (dynamic)`,
+    met: pluginEntry <= entry,
+  });
+  const findings = results.pluginStateFindings;
+  list.push({
+    target: "the provider plugin's state holds no `__provider`, no credential, no plaintext key",
+    measured: findings.length > 0 ? findings.join(", ") : "none of them",
+    met: findings.length === 0,
   });
   const providers = (["managed", "customer"] as const).map((k) => results.footprint[k].providerBytes);
   list.push({
@@ -109,6 +122,60 @@ export function targets(results: Results): Target[] {
   return list;
 }
 
+/** The parts of the plugin certificate's entry that the dynamic one lacks, with their bytes. */
+function onlyInPluginEntry(results: Results): string {
+  const extra = Object.entries(results.pluginCertificateEntryParts).filter(
+    ([key]) => !(key in results.certificateEntryParts),
+  );
+  return extra.length > 0 ? extra.map(([key, bytes]) => `\`${key}\` ${bytes}`).join(", ") : "none";
+}
+
+/** The plugin route's certificates next to the dynamic ones and the no-op resources, from the same runs. */
+function pluginRoute(
+  results: Results,
+  push: (...text: string[]) => void,
+  row: (...cells: (string | number)[]) => void,
+): void {
+  for (const n of pluginSizes) {
+    const t = results.timing[n];
+    const med = (v: Variant, op: Operation, what: "ms" | "cpuMs" = "ms") => median(t[what][v]![op]);
+    const calls = (c: ApiCalls | undefined) => (c ? `${c.calls}${c.challenges ? ` (+${c.challenges} 401)` : ""}` : "-");
+    push(
+      "",
+      `### Provider plugin: N = ${n} certificates next to the dynamic resources`,
+      "",
+      `In the same runs as the wall-time table: the same ${n} certificates ([\`scripts/programs/managed-plugin\`]` +
+        "(scripts/programs/managed-plugin/index.ts), `pulumi-atlas-x509/plugin`), served by the provider plugin " +
+        "`pulumi-resource-atlas-x509`, which the engine starts from the project's `node_modules/.bin` (a `plugins:` " +
+        "entry in `Pulumi.yaml`) with the stack's `atlas-x509:*` settings. Ratios of medians against the same " +
+        "no-op stack.",
+      "",
+      "| Operation | no-op wall | dynamic wall | plugin wall | dynamic ÷ no-op | plugin ÷ no-op | plugin ÷ dynamic | plugin ÷ no-op, CPU | Atlas calls, plugin (+401) |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const op of operations) {
+      const [noop, dynamic, plugin] = (["noop", "managed", "managedPlugin"] as const).map((v) => med(v, op));
+      row(
+        opLabel[op],
+        secs(noop),
+        secs(dynamic),
+        secs(plugin),
+        ratio(dynamic, noop),
+        `**${ratio(plugin, noop)}**`,
+        `**${ratio(plugin, dynamic)}**`,
+        ratio(med("managedPlugin", op, "cpuMs"), med("noop", op, "cpuMs")),
+        calls(t.pluginCalls?.[op]),
+      );
+    }
+    const kib = (bytes: number | undefined) => `${((bytes ?? 0) / 1024).toFixed(0)} KiB`;
+    push(
+      "",
+      `Whole exported state at N = ${n}: ${kib(t.stateBytes.managedPlugin)} through the plugin, ` +
+        `${kib(t.stateBytes.managed)} through the dynamic resources (no-op ${kib(t.stateBytes.noop)}).`,
+    );
+  }
+}
+
 /** Added ms per added resource between the smallest and the largest N. */
 function growth(results: Results, op: Operation): Record<"managed" | "noop", number> {
   const lo = sizes[0];
@@ -153,18 +220,30 @@ export function markdown(results: Results): string {
     "| Resource | `__provider` (bytes) | state entry (bytes) |",
     "| --- | ---: | ---: |",
   );
-  for (const kind of kinds)
-    row(label[kind], results.footprint[kind].providerBytes, results.footprint[kind].stateEntryBytes);
+  for (const kind of kinds) {
+    const { providerBytes, stateEntryBytes } = results.footprint[kind];
+    row(label[kind], kind === "managedPlugin" && providerBytes === 0 ? "none" : providerBytes, stateEntryBytes);
+  }
+  const largestParts = (parts: Record<string, number>) =>
+    Object.entries(parts)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([key, bytes]) => `\`${key}\` ${bytes}`)
+      .join(", ");
+  const providerResources = results.providerResourceBytes;
   push(
     "",
     "`__provider` is stored twice per resource (inputs and outputs); the state entry is the resource's compact JSON " +
       "in `pulumi stack export` (secrets as ciphertext), both copies of `__provider` included.",
     "",
-    `A certificate's entry: ${Object.entries(results.certificateEntryParts)
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, 5)
-      .map(([key, bytes]) => `\`${key}\` ${bytes}`)
-      .join(", ")} bytes; the rest is ids, URNs and metadata.`,
+    `A certificate's entry: ${largestParts(results.certificateEntryParts)} bytes; the rest is ids, URNs and metadata.`,
+    "",
+    `Through the provider plugin: ${largestParts(results.pluginCertificateEntryParts)} bytes; no \`__provider\`; ` +
+      `outputs only this route stores (the plugin derives them from the certificate, the dynamic resource class in ` +
+      `the program): ${onlyInPluginEntry(results)}; and a reference to the provider resource. Once per stack, each ` +
+      "route's default provider resource: " +
+      `\`pulumi:providers:atlas-x509\` ${providerResources.plugin} bytes (its settings, the private key as ` +
+      `ciphertext), \`pulumi:providers:pulumi-nodejs\` ${providerResources.dynamic} bytes.`,
     "",
     "### Atlas API calls per operation, one resource",
     "",
@@ -173,7 +252,7 @@ export function markdown(results: Results): string {
     `| Resource | ${operations.map((op) => opLabel[op]).join(" | ")} |`,
     `| --- | ${operations.map(() => "---:").join(" | ")} |`,
   );
-  for (const kind of ["managed", "customer"] as const) {
+  for (const kind of ["managed", "managedPlugin", "customer"] as const) {
     row(label[kind], ...operations.map((op) => calls(results.apiCalls[kind][op])));
   }
   push(
@@ -290,16 +369,20 @@ export function markdown(results: Results): string {
     );
   }
 
+  pluginRoute(results, push, row);
+
   const noopPlugin = median(results.plugin.noop.firstAnswerMs);
   push(
     "",
     "### Plugin: time until it answers its first call",
     "",
-    "The real plugin (`pulumi-resource-pulumi-nodejs`) started in the user's project and driven over gRPC as the " +
-      "engine drives it: Configure, then Check of one resource whose `__provider` is the string from the state.",
+    "The real plugin started in the user's project and driven over gRPC as the engine drives it: Configure, then " +
+      "Check of one resource with its inputs from the state. The dynamic resources' plugin " +
+      "(`pulumi-resource-pulumi-nodejs`) loads the provider on that Check, from the `__provider` string; the provider " +
+      "plugin (`pulumi-resource-atlas-x509`, this package's `bin`) loads it at its start, before it listens.",
     "",
-    "| Provider | boot (spawn to listening) | Configure | first Check (loads the provider) | warm Check | spawn to first answer | ratio |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| Provider | boot (spawn to listening) | Configure | spawn to Configure answered | first Check | warm Check | spawn to first Check answered | ratio |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   );
   for (const kind of kinds) {
     const p = results.plugin[kind];
@@ -307,17 +390,24 @@ export function markdown(results: Results): string {
       label[kind],
       fmtMs(median(p.bootMs)),
       fmtMs(median(p.configureMs)),
+      fmtMs(median(p.bootMs.map((boot, i) => boot + p.configureMs[i]))),
       fmtMs(median(p.firstCallMs)),
       `${median(p.warmCallMs).toFixed(1)} ms`,
       fmtMs(median(p.firstAnswerMs)),
       `**${ratio(median(p.firstAnswerMs), noopPlugin)}**`,
     );
   }
+  const dynamicFirst = median(results.plugin.managed.firstAnswerMs);
+  const pluginFirst = median(results.plugin.managedPlugin.firstAnswerMs);
   push(
+    "",
+    `The certificate's first answer through the provider plugin ÷ through the dynamic resources' plugin: ` +
+      `${fmtMs(pluginFirst)} ÷ ${fmtMs(dynamicFirst)} = **${ratio(pluginFirst, dynamicFirst)}**.`,
     "",
     `In-process, after \`@pulumi/pulumi\` is loaded: \`require("pulumi-atlas-x509")\` (the program) ` +
       `${median(results.moduleLoad.programImportMs).toFixed(1)} ms, \`require("pulumi-atlas-x509/runtime")\` (the ` +
-      `plugin) ${median(results.moduleLoad.runtimeImportMs).toFixed(1)} ms.`,
+      `plugin) ${median(results.moduleLoad.runtimeImportMs).toFixed(1)} ms, \`require("pulumi-atlas-x509/plugin")\` ` +
+      `(a program on the plugin route) ${median(results.moduleLoad.pluginProgramImportMs).toFixed(1)} ms.`,
   );
   return lines.join("\n");
 }

@@ -1,5 +1,6 @@
 // 3 + 4: wall time of N certificates next to N no-op resources, and where the time goes: at the profile sizes, the
-// same operations on no-op resources of a certificate's shape, and `up`/destroy without checkpoints.
+// same operations on no-op resources of a certificate's shape, and `up`/destroy without checkpoints; at the plugin
+// sizes, the same certificates through the provider plugin, in the same runs.
 
 import * as os from "node:os";
 import type { Emulator } from "../../emulator";
@@ -11,10 +12,13 @@ import {
   exported,
   footprintOf,
   heading,
+  managedPluginStack,
   managedStack,
   noopStack,
   operate,
   operations,
+  pluginSizes,
+  pluginUsernames,
   profileSizes,
   resourceOf,
   runs,
@@ -38,7 +42,9 @@ export async function timing(emulator: Emulator, results: Results, certificate: 
   let shape: { plain: number; secret: number; entryBytes: number } | undefined;
   for (const n of sizes) {
     const profiled = profileSizes.includes(n);
-    heading(`Wall time, N = ${n} (${runs} run(s); certificates of ${userCount} users${profiled ? "; profile" : ""})`);
+    const plugin = pluginSizes.includes(n);
+    const extras = `${profiled ? "; profile" : ""}${plugin ? "; provider plugin" : ""}`;
+    heading(`Wall time, N = ${n} (${runs} run(s); certificates of ${userCount} users${extras})`);
     const entry: Results["timing"][string] = {
       ms: {},
       cpuMs: {},
@@ -54,6 +60,10 @@ export async function timing(emulator: Emulator, results: Results, certificate: 
       noop: noopStack(`noop-${n}`, n),
     };
     try {
+      if (plugin) {
+        stacks.managedPlugin = managedPluginStack(emulator, `managed-plugin-${n}`, pluginUsernames, n / userCount);
+        entry.pluginCalls = {} as Record<Operation, ApiCalls>;
+      }
       if (profiled) {
         shape ??= await calibrateShape(certificate);
         entry.shapeEntryBytes = shape.entryBytes;
@@ -80,7 +90,12 @@ export async function timing(emulator: Emulator, results: Results, certificate: 
               entry.calls[op] = calls;
               entry.emulatorCpuMs[op].push(value.emulatorCpuMs);
             }
-            if (run === 0 && op === "create" && (variant === "managed" || variant === "noop")) {
+            if (variant === "managedPlugin") entry.pluginCalls![op] = calls;
+            if (
+              run === 0 &&
+              op === "create" &&
+              (variant === "managed" || variant === "managedPlugin" || variant === "noop")
+            ) {
               entry.stateBytes[variant] = Buffer.byteLength(JSON.stringify(await exported(stack)));
             }
           }

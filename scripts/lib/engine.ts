@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { packageName as pluginPackage } from "../../provider/plugin/resource-types";
 import { createUserProject, type UserProject } from "./installed-package";
 import { pulumiBinDir } from "./pulumi-cli";
 import { repoRoot } from "./repo-root";
@@ -23,6 +24,11 @@ export interface EngineStackOptions {
   stackName?: string;
   config?: Record<string, { value: string; secret?: boolean }>;
   env?: Record<string, string>;
+  /**
+   * The project's Pulumi.yaml names this package's provider plugin in node_modules/.bin, as a user's project on the
+   * plugin route does. Without it, the Automation API's default project, which names no plugin.
+   */
+  providerPlugin?: boolean;
 }
 
 export interface OperationOptions {
@@ -58,12 +64,18 @@ export class EngineStack {
       options.compiledProgram ?? compiledPath(options.program),
       compiledPath("scripts/lib/stack-cli.ts"),
     );
+    if (options.providerPlugin) writePluginProjectFile(project, options.projectName);
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
     return new EngineStack(options, project, backendDir, { ...options.config });
   }
 
   get workDir(): string {
     return this.project.projectDir;
+  }
+
+  /** The project's node_modules/.bin: this package's executables, the provider plugin's launcher among them. */
+  get binDir(): string {
+    return this.project.binDir;
   }
 
   preview(opts: OperationOptions = {}) {
@@ -154,6 +166,18 @@ export function emulatorConfig(emulator: Emulator): Record<string, { value: stri
     "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
     "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
   };
+}
+
+/**
+ * Pulumi.yaml as on the plugin route: the engine starts the plugin from node_modules/.bin. The Automation API loads
+ * it instead of its default project, and runs the inline program all the same.
+ */
+function writePluginProjectFile(project: UserProject, projectName: string): void {
+  const lines = ["plugins:", "  providers:", `    - name: ${pluginPackage}`, `      path: ${project.binDir}`];
+  fs.writeFileSync(
+    path.join(project.projectDir, "Pulumi.yaml"),
+    [`name: ${projectName}`, "runtime: nodejs", ...lines, ""].join("\n"),
+  );
 }
 
 /** Where tsc put the compiled form of a source file of this repo. */

@@ -13,6 +13,8 @@ export interface UserProject {
   /** Holds node_modules, the project directory and the operation runner; removed by dispose(). */
   root: string;
   projectDir: string;
+  /** node_modules/.bin, with this package's executables linked as npm links them. */
+  binDir: string;
   programModule: string;
   stackCli: string;
 }
@@ -26,7 +28,7 @@ export function createUserProject(projectName: string, compiledProgram: string, 
   } catch {
     fs.cpSync(path.join(repoRoot, "node_modules"), nodeModules, { recursive: true, verbatimSymlinks: true });
   }
-  installPackageInto(nodeModules);
+  const binDir = installPackageInto(nodeModules);
   const projectDir = path.join(root, "project");
   fs.mkdirSync(projectDir);
   const programModule = path.join(projectDir, "index.js");
@@ -34,13 +36,15 @@ export function createUserProject(projectName: string, compiledProgram: string, 
   // The runner loads @pulumi/pulumi/automation from the same node_modules as the program: one Pulumi runtime.
   const stackCli = path.join(root, "stack-cli.js");
   fs.copyFileSync(compiledStackCli, stackCli);
-  return { root, projectDir, programModule, stackCli };
+  return { root, projectDir, binDir, programModule, stackCli };
 }
 
-function installPackageInto(nodeModules: string): void {
+/** Installs the package as npm does: its published files, and its `bin` entries in node_modules/.bin. */
+function installPackageInto(nodeModules: string): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
     name: string;
     files: string[];
+    bin: Record<string, string>;
   };
   const target = path.join(nodeModules, manifest.name);
   // In the repository this is a link to the checkout itself (scripts/link-self.js).
@@ -51,4 +55,14 @@ function installPackageInto(nodeModules: string): void {
     const dir = pattern.replace(/\/\*\*$/, ""); // "dist/provider/**" -> dist/provider
     fs.cpSync(path.join(repoRoot, dir), path.join(target, dir), { recursive: true });
   }
+  // tsc leaves its output not executable; npm makes each bin target executable when it links it.
+  const binDir = path.join(nodeModules, ".bin");
+  fs.mkdirSync(binDir, { recursive: true });
+  for (const [name, file] of Object.entries(manifest.bin)) {
+    fs.chmodSync(path.join(target, file), 0o755);
+    const link = path.join(binDir, name);
+    fs.rmSync(link, { force: true });
+    fs.symlinkSync(path.relative(binDir, path.join(target, file)), link);
+  }
+  return binDir;
 }
