@@ -5,7 +5,7 @@
 // Usage: node stack-cli.js < request.json   (a StackRequest on stdin: it holds secret config, kept off the
 // command line, which any process on the machine can read)
 // Prints one line `STACK-RESULT <StackResult as JSON>` on stdout, after the engine's own output.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type OpMap } from "@pulumi/pulumi/automation";
@@ -60,6 +60,48 @@ export interface StackResult {
   operationMs?: number;
 }
 
+/**
+ * The stack config, set as a user sets it. The Automation API's setAllConfig would put every value, secrets
+ * included, on a `pulumi config set-all` command line, which any process on the machine can read: secret values go
+ * to `pulumi config set --secret` on stdin instead.
+ */
+async function setConfig(request: StackRequest, stackName: string): Promise<void> {
+  const entries = Object.entries(request.config);
+  const plain = Object.fromEntries(entries.filter(([, entry]) => !entry.secret));
+  const pulumi = path.join(request.pulumiBinDir, "pulumi");
+  const env = { ...process.env, ...request.envVars };
+  if (Object.keys(plain).length > 0) {
+    const pairs = Object.entries(plain).flatMap(([key, entry]) => ["--plaintext", `${key}=${entry.value}`]);
+    await new Promise<void>((resolve, reject) =>
+      execFile(pulumi, ["config", "set-all", "--stack", stackName, ...pairs], { cwd: request.workDir, env }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+  }
+  for (const [key, entry] of entries.filter(([, e]) => e.secret)) {
+    await withStdin(
+      pulumi,
+      ["config", "set", "--secret", key, "--stack", stackName],
+      entry.value,
+      request.workDir,
+      env,
+    );
+  }
+}
+
+function withStdin(command: string, args: string[], input: string, cwd: string, env: NodeJS.ProcessEnv) {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`pulumi ${args.slice(0, 3).join(" ")} failed: ${stderr}`)),
+    );
+    child.stdin.end(input);
+  });
+}
+
 async function run(request: StackRequest): Promise<StackResult> {
   const output: string[] = [];
   const steps: Record<string, string> = {};
@@ -83,7 +125,7 @@ async function run(request: StackRequest): Promise<StackResult> {
     { stackName: request.stackName, projectName: request.projectName, program },
     { workDir: request.workDir, pulumiCommand, envVars: request.envVars },
   );
-  await stack.setAllConfig(request.config);
+  await setConfig(request, stack.name);
   const stderr: string[] = [];
   const verbose =
     request.logVerbosity === undefined
