@@ -167,10 +167,11 @@ export function managedStack(emulator: Emulator, name: string, users: string[], 
 /** The `managed` stack's certificates through the provider plugin, which the engine starts from node_modules/.bin. */
 export function managedPluginStack(emulator: Emulator, name: string, users: string[], perUser: number): EngineStack {
   return EngineStack.create({
-    program: "scripts/programs/managed-plugin/index.ts",
+    program: "scripts/programs/managed/index.ts",
     projectName: `bench-${name}`,
     providerPlugin: true,
     config: {
+      route: { value: "plugin" },
       projectId: { value: emulator.projectId },
       usernames: { value: JSON.stringify(users) },
       certificatesPerUser: { value: String(perUser) },

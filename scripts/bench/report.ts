@@ -144,8 +144,8 @@ function pluginRoute(
       "",
       `### Provider plugin: N = ${n} certificates next to the dynamic resources`,
       "",
-      `In the same runs as the wall-time table: the same ${n} certificates ([\`scripts/programs/managed-plugin\`]` +
-        "(scripts/programs/managed-plugin/index.ts), `pulumi-atlas-x509/plugin`), served by the provider plugin " +
+      `In the same runs as the wall-time table: the same ${n} certificates ([\`scripts/programs/managed\`]` +
+        "(scripts/programs/managed/index.ts) with `route: plugin`, `pulumi-atlas-x509/plugin`), served by the provider plugin " +
         "`pulumi-resource-atlas-x509`, which the engine starts from the project's `node_modules/.bin` (a `plugins:` " +
         "entry in `Pulumi.yaml`) with the stack's `atlas-x509:*` settings. Ratios of medians against the same " +
         "no-op stack.",

@@ -1,15 +1,21 @@
 // Program for the engine harness, run by the engine tests and the benchmark: one ManagedX509Certificate per
-// configured user.
+// configured user, as a dynamic resource, or (config `route: plugin`, for the benchmark) through the provider plugin.
 import * as pulumi from "@pulumi/pulumi";
-import { ManagedX509Certificate } from "pulumi-atlas-x509";
+import type * as dynamicRoute from "pulumi-atlas-x509";
 
 const config = new pulumi.Config();
+// Only the chosen route's module is loaded: a dynamic stack's program never loads the plugin's classes.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { ManagedX509Certificate } = (
+  config.get("route") === "plugin" ? require("pulumi-atlas-x509/plugin") : require("pulumi-atlas-x509")
+) as typeof dynamicRoute;
+/* eslint-enable @typescript-eslint/no-require-imports */
 const projectId = config.require("projectId");
 const usernames = config.requireObject<string[]>("usernames");
 const perUser = config.getNumber("certificatesPerUser") ?? 1;
 const renewBeforeDays = config.getNumber("renewBeforeDays");
 
-const certificates: ManagedX509Certificate[] = [];
+const certificates: InstanceType<typeof ManagedX509Certificate>[] = [];
 for (const username of usernames) {
   for (let i = 0; i < perUser; i++) {
     certificates.push(
