@@ -4,23 +4,27 @@
 // The dynamic-provider plugin does not connect @pulumi/pulumi's log module to the engine, so
 // pulumi.log.warn() would print a plain message. The plugin is started with the engine's address as its
 // first argument; we send the warning there ourselves and fall back to stderr when that is not possible.
+// The provider plugin also names the resource a warning is about (its URN), so the CLI shows it under that
+// resource; the dynamic-provider plugin is never told the URN, so its warnings show under the stack.
 
 export type WarningSink = (message: string) => Promise<void>;
+/** Sends a warning to the engine, about the resource `urn` when given. */
+export type EngineWarning = (message: string, urn?: string) => Promise<void>;
 
 const enginePattern = /^(127\.0\.0\.1|localhost|\[::1\]):\d+$/;
 
-let engineSink: WarningSink | undefined;
+let engineSink: EngineWarning | undefined;
 
-export function engineWarning(message: string): Promise<void> {
+export const engineWarning: EngineWarning = (message, urn) => {
   engineSink ??= connectEngine(process.argv[2]) ?? stderrWarning;
-  return engineSink(message).catch(() => stderrWarning(message));
-}
+  return engineSink(message, urn).catch(() => stderrWarning(message));
+};
 
 async function stderrWarning(message: string): Promise<void> {
   process.stderr.write(`warning: ${message}\n`);
 }
 
-function connectEngine(address: string | undefined): WarningSink | undefined {
+function connectEngine(address: string | undefined): EngineWarning | undefined {
   if (!address || !enginePattern.test(address)) return undefined;
   try {
     /* eslint-disable @typescript-eslint/no-require-imports -- the engine's gRPC client, from the plugin's own @pulumi/pulumi */
@@ -30,11 +34,12 @@ function connectEngine(address: string | undefined): WarningSink | undefined {
     const engineProto = require(require.resolve("@pulumi/pulumi/proto/engine_pb", { paths: [pulumiDir] }));
     /* eslint-enable @typescript-eslint/no-require-imports */
     const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
-    return (message) =>
+    return (message, urn) =>
       new Promise<void>((resolve, reject) => {
         const request = new engineProto.LogRequest();
         request.setSeverity(engineProto.LogSeverity.WARNING);
         request.setMessage(message);
+        if (urn) request.setUrn(urn);
         client.log(request, (err: Error | null) => (err ? reject(err) : resolve()));
       });
   } catch {

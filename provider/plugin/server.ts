@@ -10,10 +10,11 @@ import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as pluginTypes from "@pulumi/pulumi/proto/plugin_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import type * as providerRpcTypes from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { dirname } from "node:path";
 import { pluginConfigKeys, resolveSettings, settingNames, settingSpecs, type ConfigSource } from "../config";
 import { ProviderContext } from "../context";
-import { isBug } from "../diagnostics";
+import { engineWarning, isBug, type EngineWarning } from "../diagnostics";
 import { packageVersion } from "../atlas/version";
 import type { ResourceDiff } from "../properties";
 import { ProjectClaims } from "../resources/customerX509Config";
@@ -95,11 +96,21 @@ function answer<Request, Response>(
   };
 }
 
+/** Calls about one resource; the URN it carries is the resource their warnings are about. */
+interface ResourceRequest {
+  getUrn(): string;
+}
+
 export class AtlasX509ProviderService {
   private context?: ProviderContext;
+  /** The URN of the resource call in progress: the provider classes warn without knowing it (see diagnostics.ts). */
+  private readonly callResource = new AsyncLocalStorage<string>();
   /** Which CustomerX509Config claims which project: the plugin process serves one provider of one stack. */
   private readonly claims = new ProjectClaims();
   private readonly providers = new Map<PluginResourceType, pulumi.dynamic.ResourceProvider>();
+
+  /** `warn` replaces the engine's Log call (tests). */
+  constructor(private readonly warn: EngineWarning = engineWarning) {}
 
   /** The gRPC handlers; methods the service leaves out answer UNIMPLEMENTED, which the engine expects. */
   handlers(): Partial<providerRpcTypes.IResourceProviderServer> {
@@ -112,12 +123,12 @@ export class AtlasX509ProviderService {
       checkConfig: answer((request: providerTypes.CheckRequest) => this.checkConfig(request)),
       diffConfig: answer((request: providerTypes.DiffRequest) => this.diffConfig(request)),
       configure: answer((request: providerTypes.ConfigureRequest) => this.configure(request)),
-      check: answer((request: providerTypes.CheckRequest) => this.check(request)),
-      diff: answer((request: providerTypes.DiffRequest) => this.diff(request)),
-      create: answer((request: providerTypes.CreateRequest) => this.create(request)),
-      read: answer((request: providerTypes.ReadRequest) => this.read(request)),
-      update: answer((request: providerTypes.UpdateRequest) => this.update(request)),
-      delete: answer((request: providerTypes.DeleteRequest) => this.delete(request)),
+      check: answer((request: providerTypes.CheckRequest) => this.aboutResource(request, () => this.check(request))),
+      diff: answer((request: providerTypes.DiffRequest) => this.aboutResource(request, () => this.diff(request))),
+      create: answer((request: providerTypes.CreateRequest) => this.aboutResource(request, () => this.create(request))),
+      read: answer((request: providerTypes.ReadRequest) => this.aboutResource(request, () => this.read(request))),
+      update: answer((request: providerTypes.UpdateRequest) => this.aboutResource(request, () => this.update(request))),
+      delete: answer((request: providerTypes.DeleteRequest) => this.aboutResource(request, () => this.delete(request))),
       cancel: answer(async () => new emptyProto.Empty()),
     } as Partial<providerRpcTypes.IResourceProviderServer>;
   }
@@ -157,13 +168,21 @@ export class AtlasX509ProviderService {
       const variables = request.getVariablesMap();
       values = Object.fromEntries(settingNames.map((name) => [name, variables.get(`atlas-x509:config:${name}`)]));
     }
-    this.context = new ProviderContext({ config: configSource(values), configKeys: pluginConfigKeys });
+    this.context = new ProviderContext({
+      config: configSource(values),
+      configKeys: pluginConfigKeys,
+      warn: (message) => this.warn(message, this.callResource.getStore()),
+    });
     this.providers.clear();
     // No secrets: the engine sends plain values and restores secrecy on what comes back (see values.ts).
     return new providerProto.ConfigureResponse()
       .setAcceptsecrets(false)
       .setAcceptresources(false)
       .setSupportspreview(false);
+  }
+
+  private aboutResource<Response>(request: ResourceRequest, handle: () => Promise<Response>): Promise<Response> {
+    return this.callResource.run(request.getUrn(), handle);
   }
 
   private providerFor(token: string): { type: PluginResourceType; provider: pulumi.dynamic.ResourceProvider } {

@@ -45,10 +45,12 @@ function caller(service: AtlasX509ProviderService) {
 
 let emulator: Emulator;
 let call: ReturnType<typeof caller>;
+/** The warnings the service sent the engine, with the URN of the resource each is about. */
+const warnings: Array<{ message: string; urn?: string }> = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "app-service", x509Type: "MANAGED" }] });
-  call = caller(new AtlasX509ProviderService());
+  call = caller(new AtlasX509ProviderService(async (message, urn) => void warnings.push({ message, urn })));
   const args = { baseUrl: emulator.baseUrl, ...emulator.credentials };
   await call("configure", new proto.ConfigureRequest().setArgs(struct(args)));
 });
@@ -185,6 +187,12 @@ describe("a certificate through the plugin", () => {
     await expect(call("read", new proto.ReadRequest().setUrn(urn).setId(id))).rejects.toThrow(
       /Atlas never returns the private key[\s\S]*Declare the resource instead/,
     );
+  });
+
+  it("after create, deletes and warns that Atlas cannot revoke, about this certificate rather than the stack", async () => {
+    warnings.length = 0;
+    await call("delete", new proto.DeleteRequest().setUrn(urn).setId(id).setProperties(struct(outputs)));
+    expect(warnings).toEqual([{ message: expect.stringMatching(/Atlas cannot revoke a certificate/), urn }]);
   });
 });
 
