@@ -201,13 +201,19 @@ describe("examples/yaml-customer-pki adopting a project's existing bundle with `
     const [imported] = resourcesOf(await project.exportState(), PLUGIN_CUSTOMER_X509_CONFIG);
     expect(imported?.id).toBe(emulator.projectId);
     expect(imported?.inputs?.projectId).toBe(emulator.projectId);
+    // As the README says: an import protects what it adopts, and the printed YAML keeps it so.
+    expect(imported?.protect).toBe(true);
+    expect(run.stdout).toMatch(/options:\s+protect: true/);
   });
 
-  it("after the import, `pulumi up` with the same bundle changes nothing and writes nothing", async () => {
+  it("after the import, `pulumi up` with the same bundle changes nothing, writes nothing and lifts the protection", async () => {
     await emulator.control.resetRequests();
     const up = await project.pulumiOk(["up", "--yes", "--expect-no-changes"]);
     expect(up.stdout).not.toMatch(/to update|to replace|to delete/);
     expect((await atlasCalls(emulator)).filter((call) => !call.startsWith("GET"))).toEqual([]);
+    // The program does not say `protect: true`, so the stack follows the program.
+    const [adopted] = resourcesOf(await project.exportState(), PLUGIN_CUSTOMER_X509_CONFIG);
+    expect(adopted?.protect).toBeFalsy();
     const trusted = JSON.parse((await project.pulumiOk(["stack", "output", "trustedCas", "--json"])).stdout) as {
       subject: string;
     }[];
