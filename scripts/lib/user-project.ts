@@ -148,6 +148,8 @@ export interface Deployment {
     provider?: string;
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
+    /** Set by `pulumi import` and by the `protect` option. */
+    protect?: boolean;
   }[];
   pending_operations?: { type: string; resource: { urn: string; type: string; id?: string } }[];
 }

@@ -5,8 +5,6 @@ export interface DeployedResource {
   type: string;
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
-  /** Set by `pulumi import`, and by the `protect` option. */
-  protect?: boolean;
 }
 
 export function resourcesOfType(deployment: unknown, type: string): DeployedResource[] {
