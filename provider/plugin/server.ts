@@ -123,12 +123,12 @@ export class AtlasX509ProviderService {
       checkConfig: answer((request: providerTypes.CheckRequest) => this.checkConfig(request)),
       diffConfig: answer((request: providerTypes.DiffRequest) => this.diffConfig(request)),
       configure: answer((request: providerTypes.ConfigureRequest) => this.configure(request)),
-      check: answer((request: providerTypes.CheckRequest) => this.aboutResource(request, () => this.check(request))),
-      diff: answer((request: providerTypes.DiffRequest) => this.aboutResource(request, () => this.diff(request))),
-      create: answer((request: providerTypes.CreateRequest) => this.aboutResource(request, () => this.create(request))),
-      read: answer((request: providerTypes.ReadRequest) => this.aboutResource(request, () => this.read(request))),
-      update: answer((request: providerTypes.UpdateRequest) => this.aboutResource(request, () => this.update(request))),
-      delete: answer((request: providerTypes.DeleteRequest) => this.aboutResource(request, () => this.delete(request))),
+      check: this.aboutResource((request: providerTypes.CheckRequest) => this.check(request)),
+      diff: this.aboutResource((request: providerTypes.DiffRequest) => this.diff(request)),
+      create: this.aboutResource((request: providerTypes.CreateRequest) => this.create(request)),
+      read: this.aboutResource((request: providerTypes.ReadRequest) => this.read(request)),
+      update: this.aboutResource((request: providerTypes.UpdateRequest) => this.update(request)),
+      delete: this.aboutResource((request: providerTypes.DeleteRequest) => this.delete(request)),
       cancel: answer(async () => new emptyProto.Empty()),
     } as Partial<providerRpcTypes.IResourceProviderServer>;
   }
@@ -181,8 +181,9 @@ export class AtlasX509ProviderService {
       .setSupportspreview(false);
   }
 
-  private aboutResource<Response>(request: ResourceRequest, handle: () => Promise<Response>): Promise<Response> {
-    return this.callResource.run(request.getUrn(), handle);
+  /** answer() for a call about one resource: what it warns is about that resource. */
+  private aboutResource<Request extends ResourceRequest, Response>(handle: (request: Request) => Promise<Response>) {
+    return answer((request: Request) => this.callResource.run(request.getUrn(), () => handle(request)));
   }
 
   private providerFor(token: string): { type: PluginResourceType; provider: pulumi.dynamic.ResourceProvider } {
