@@ -1,5 +1,5 @@
 // examples/managed-certs on the provider plugin's resources: the same certificates, a state without
-// `__provider`, and a stack that ran examples/managed-certs moves here without issuing anything (see README.md).
+// `__provider`, and a stack that ran examples/managed-certs moves here without issuing anything (see docs/import-and-migration.md).
 import * as pulumi from "@pulumi/pulumi";
 import { ManagedX509Certificate } from "pulumi-atlas-x509/plugin";
 

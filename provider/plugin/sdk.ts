@@ -21,7 +21,7 @@ import { packageName, resourceTypes } from "./resource-types";
 
 export type { CaCertificateSummary, CustomerX509ConfigArgs, ManagedX509CertificateArgs };
 
-/** An explicit provider's settings; each one left unset falls back to its environment variable (see the README). */
+/** An explicit provider's settings; each one left unset falls back to its environment variable (see docs/installation-configuration.md). */
 export interface ProviderArgs {
   publicKey?: pulumi.Input<string>;
   /** Secret in the state. */

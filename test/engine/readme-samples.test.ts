@@ -1,4 +1,5 @@
-// The README's TypeScript samples: they compile under strict settings, and the usage sample runs as written through
+// The documentation's TypeScript samples (README.md and docs/): they compile under strict settings, and the README's
+// usage sample runs as written through
 // the real engine against the emulator. `npm run demo` runs as a user project in test/user-projects/demo.test.ts,
 // and so do the examples.
 import * as fs from "node:fs";
@@ -6,6 +7,7 @@ import * as path from "node:path";
 import ts from "typescript";
 import { startEmulator, type Emulator } from "../../emulator";
 import { EngineStack, repoRoot, emulatorConfig } from "../../scripts/lib/engine";
+import { typeScriptSamples } from "../support/documentation";
 
 let emulator: Emulator;
 
@@ -21,9 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-describe("README", () => {
-  const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-  const samples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+describe("README and docs/", () => {
+  const samples = typeScriptSamples().map((sample) => sample.code);
   const scratch = path.join(repoRoot, ".work", "readme");
 
   it("has TypeScript samples that compile under strict settings", () => {

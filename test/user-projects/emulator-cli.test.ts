@@ -1,4 +1,4 @@
-// The emulator as a user runs it in CI (the README's "Test your stack offline"): the `atlas-x509-emulator` bin
+// The emulator as a user runs it in CI (docs/offline-testing.md): the `atlas-x509-emulator` bin
 // of this package, installed from its `npm pack` tarball into a user's project, started with flags in that
 // folder; its printed lines go into the stack config, and the `pulumi` CLI previews, ups and destroys an example
 // against it.

@@ -1,12 +1,12 @@
 // The emulator in a user's project that installed the tarball: `npx atlas-x509-emulator`, as one tries it first,
-// and the README's "Test your stack offline" script run word for word.
+// and the "Test your stack offline" script of docs/offline-testing.md run word for word.
 import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../../scripts/lib/repo-root";
 import { killGroup, type UserProject } from "../../scripts/lib/user-project";
+import { codeBlocks, documentationPage } from "../support/documentation";
 import { userProjectFrom } from "../support/user-projects";
 
 const run = promisify(execFile);
@@ -68,7 +68,7 @@ describe("`npx atlas-x509-emulator` in a project that installed the tarball", ()
   });
 });
 
-describe("the README's offline CI script", () => {
+describe("the offline CI script of docs/offline-testing.md", () => {
   let project: UserProject;
 
   beforeAll(() => {
@@ -77,9 +77,7 @@ describe("the README's offline CI script", () => {
   afterAll(() => project?.dispose());
 
   it("runs as written in a user's project: emulator up, preview, up, no-change preview, destroy, emulator down", async () => {
-    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("## Test your stack offline"));
-    const script = /```bash\n([\s\S]*?)```/.exec(section)?.[1];
+    const [script] = codeBlocks(documentationPage("docs/offline-testing.md"), "bash");
     expect(script).toBeDefined();
     const result = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn("bash", ["-c", script!], { cwd: project.dir, env: project.env(), detached: true });

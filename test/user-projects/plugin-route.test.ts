@@ -20,6 +20,7 @@ import {
   setCredentials,
   userProjectFrom,
 } from "../support/user-projects";
+import { typeScriptSamples } from "../support/documentation";
 import { opensslCheck } from "../support/x509-checks";
 
 jest.setTimeout(300_000);
@@ -51,7 +52,7 @@ function entryBytes(entries: { urn: string }[]): Record<string, number> {
   return Object.fromEntries(entries.map((e) => [e.urn.split("::").pop()!, Buffer.byteLength(JSON.stringify(e))]));
 }
 
-/** What the migration guide in the README tells a user to do to a project on the dynamic resources. */
+/** What the migration guide in docs/import-and-migration.md tells a user to do to a project on the dynamic resources. */
 function moveToPlugin(project: UserProject, pluginExample: string): void {
   fs.copyFileSync(path.join(repoRoot, "examples", pluginExample, "index.ts"), path.join(project.dir, "index.ts"));
   const programPath = path.join(project.dir, "Pulumi.yaml");
@@ -236,16 +237,15 @@ describe("moving a stack of examples/customer-pki to the plugin resources with a
   });
 });
 
-describe("the README's plugin sample as a user's program: an explicit Provider with keys of its own", () => {
+describe("the documentation's plugin sample as a user's program: an explicit Provider with keys of its own", () => {
   let emulator: Emulator;
   let project: UserProject;
 
   beforeAll(async () => {
     emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: "reporting-job", x509Type: "MANAGED" }] });
     project = userProjectFrom("examples/managed-certs-plugin");
-    const readme = fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
-    const sample = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].find((m) => m[1]!.includes("new Provider("))?.[1];
-    if (!sample) throw new Error("the README has no TypeScript sample with an explicit Provider");
+    const sample = typeScriptSamples().find((s) => s.code.includes("new Provider("))?.code;
+    if (!sample) throw new Error("the documentation has no TypeScript sample with an explicit Provider");
     fs.writeFileSync(path.join(project.dir, "index.ts"), sample);
     await project.pulumiOk(["stack", "init", "dev"]);
     await project.setConfig("projectId", emulator.projectId); // declared by the example's Pulumi.yaml

@@ -201,7 +201,7 @@ describe("examples/yaml-customer-pki adopting a project's existing bundle with `
     const [imported] = resourcesOf(await project.exportState(), PLUGIN_CUSTOMER_X509_CONFIG);
     expect(imported?.id).toBe(emulator.projectId);
     expect(imported?.inputs?.projectId).toBe(emulator.projectId);
-    // As the README says: an import protects what it adopts, and the printed YAML keeps it so.
+    // As docs/import-and-migration.md says: an import protects what it adopts, and the printed YAML keeps it so.
     expect(imported?.protect).toBe(true);
     expect(run.stdout).toMatch(/options:\s+protect: true/);
   });
