@@ -44,7 +44,6 @@ func TestCreateUserCertificateAnswersACertificateAndItsKey(t *testing.T) {
 	username := uniqueName("go-cert")
 	createManagedUser(t, client, emulator.projectID, username)
 
-	before := time.Now()
 	answer, resp, err := client.X509AuthDBUsers.CreateUserCertificate(testContext(t), emulator.projectID, username, 6)
 	if err != nil {
 		t.Fatalf("CreateUserCertificate: %v", err)
@@ -72,9 +71,9 @@ func TestCreateUserCertificateAnswersACertificateAndItsKey(t *testing.T) {
 	if !reflect.DeepEqual(cert.ExtKeyUsage, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}) {
 		t.Fatalf("extended key usage %v, want clientAuth only", cert.ExtKeyUsage)
 	}
-	// Six calendar months from issue; the month-end clamp and the run's duration fit within a few days.
-	if earliest, latest := before.AddDate(0, 6, -4), time.Now().AddDate(0, 6, 1); cert.NotAfter.Before(earliest) || cert.NotAfter.After(latest) {
-		t.Fatalf("notAfter %s, want about six months from %s", cert.NotAfter, before)
+	// As recorded from Atlas: notBefore is the issue time less an hour, notAfter six calendar months after it.
+	if issuedAt := cert.NotBefore.Add(time.Hour); !cert.NotAfter.Equal(addCalendarMonths(issuedAt, 6)) {
+		t.Fatalf("notAfter %s, want six calendar months after %s", cert.NotAfter, issuedAt)
 	}
 
 	listed, _, err := client.X509AuthDBUsers.GetUserCertificates(testContext(t), emulator.projectID, username, nil)
@@ -85,6 +84,14 @@ func TestCreateUserCertificateAnswersACertificateAndItsKey(t *testing.T) {
 		t.Fatalf("%d certificates listed, want 1", len(listed))
 	}
 	requireListedAs(t, listed[0], cert)
+}
+
+// addCalendarMonths adds months as Atlas does (Java's plusMonths): a day past the month's end becomes its last day,
+// where Go's AddDate would roll over into the next month.
+func addCalendarMonths(t time.Time, months int) time.Time {
+	first := time.Date(t.Year(), t.Month()+time.Month(months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	lastDay := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(t.Day(), lastDay)-1)
 }
 
 // requireListedAs checks a list item against the certificate it describes: `_id` is its serial, createdAt and
