@@ -29,17 +29,21 @@ export function declaredGoTests(dir: string): string[] {
     );
 }
 
+/** How long the Go tests themselves may run (go test's -timeout), once compiled. */
+const GO_TEST_TIMEOUT_SECONDS = 120;
+
 /**
  * `go test -json -count=1 ./...` in `dir` with `env` added to this process's environment. `-count=1` so results
- * are never replayed from Go's test cache (the build cache still makes later runs fast). `timeoutMs` bounds the
- * whole run, compiling included; the tests themselves get go test's -timeout, a little less.
+ * are never replayed from Go's test cache. Built with the settings scripts/ensure-pulumi-cli builds the Pulumi CLI
+ * with (no cgo, -trimpath), so packages that build already compiled can come from Go's build cache.
+ * `timeoutMs` bounds the whole run, compiling included.
  */
 export function runGoTests(dir: string, env: Record<string, string>, timeoutMs: number): Promise<GoTestRun> {
-  const testTimeoutSeconds = Math.max(10, Math.floor(timeoutMs / 2000));
+  const args = ["test", "-json", "-count=1", "-trimpath", `-timeout=${GO_TEST_TIMEOUT_SECONDS}s`, "./..."];
   return new Promise((resolve, reject) => {
-    const child = spawn("go", ["test", "-json", "-count=1", `-timeout=${testTimeoutSeconds}s`, "./..."], {
+    const child = spawn("go", args, {
       cwd: dir,
-      env: { ...process.env, ...env },
+      env: { ...process.env, CGO_ENABLED: "0", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
