@@ -148,6 +148,33 @@ describe("database users", () => {
     expect(specErrors(response)).toEqual([]);
   });
 
+  it('takes "scopes": null as no scopes, as MongoDB\'s Go client sends it: on create, and on update (scopes kept)', async () => {
+    const created = await create({ ...x509User("null-scopes"), scopes: null });
+    expect(created.status).toBe(201);
+    expect(json(created)).toMatchObject({ scopes: [], username: "null-scopes" });
+    const scopes = [{ name: "Cluster0", type: "CLUSTER" }];
+    const path = `${group}/databaseUsers/$external/null-scopes`;
+    expect(json(await atlas.call("PATCH", path, { body: { scopes } }))).toMatchObject({ scopes });
+    const patched = await atlas.call("PATCH", path, { body: { roles, scopes: null } });
+    expect(patched.status).toBe(200);
+    expect(json(patched)).toMatchObject({ roles, scopes });
+  });
+
+  it.each([
+    ["labels", "INVALID_ATTRIBUTE"],
+    ["description", "INVALID_ATTRIBUTE"],
+    ["x509Type", "INVALID_ENUM_VALUE"],
+    ["databaseName", "INVALID_ENUM_VALUE"],
+    ["roles", "INVALID_ATTRIBUTE"],
+  ])("refuses a null %s, which no known client sends, with 400 %s and creates nothing", async (name, errorCode) => {
+    const username = `null-${name}`;
+    const response = await create({ ...x509User(username), [name]: null });
+    expect(response.status).toBe(400);
+    expect(json(response)).toMatchObject({ error: 400, errorCode });
+    expect(specErrors(response)).toEqual([]);
+    expect((await atlas.call("GET", `${group}/databaseUsers/$external/${username}`)).status).toBe(404);
+  });
+
   it("rejects a duplicate with 409 USER_ALREADY_EXISTS", async () => {
     expect((await create(x509User("twice"))).status).toBe(201);
     const again = await create(x509User("twice"));

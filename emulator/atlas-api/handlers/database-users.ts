@@ -12,8 +12,16 @@ const AWS_IAM_TYPES = ["NONE", "USER", "ROLE"] as const;
 const LDAP_AUTH_TYPES = ["NONE", "GROUP", "USER"] as const;
 const OIDC_AUTH_TYPES = ["NONE", "IDP_GROUP", "USER"] as const;
 
+/**
+ * Optional attributes whose `null` means "not given". MongoDB's Go client (go.mongodb.org/atlas, under the Atlas
+ * CLI and Terraform's provider for years) declares `scopes` without `omitempty`, so it sends `"scopes": null` in
+ * every create and update of a user without scopes, and Atlas accepts it. Its other attributes are all `omitempty`
+ * and no client is known to send null for them: there null stays a value of the wrong type, as the OpenAPI says.
+ */
+const NULL_MEANS_ABSENT = ["scopes"] as const;
+
 export function createDatabaseUser(ctx: ApiContext): ApiResponse {
-  const body = ctx.jsonObject();
+  const body = withoutAbsentNulls(ctx.jsonObject());
   const user = newUserFromBody(body);
   if (ctx.project.findUser(user.databaseName, user.username)) throw atlasErrors.userAlreadyExists();
   ctx.project.putUser(user);
@@ -26,7 +34,7 @@ export function getDatabaseUser(ctx: ApiContext): ApiResponse {
 
 export function updateDatabaseUser(ctx: ApiContext): ApiResponse {
   const user = existingUser(ctx);
-  const body = ctx.jsonObject();
+  const body = withoutAbsentNulls(ctx.jsonObject());
   if (body.username !== undefined && body.username !== user.username) throw atlasErrors.usernameCannotBeChanged();
   if (body.databaseName !== undefined && body.databaseName !== user.databaseName) {
     throw atlasErrors.databaseNameCannotBeChanged();
@@ -65,6 +73,17 @@ export function deleteDatabaseUser(ctx: ApiContext): ApiResponse {
   return emptyResponse(ctx.api, 204);
 }
 
+/** The default only for an absent attribute: a null one is parsed, and refused, as the value it is. */
+function orDefault(value: unknown, fallback: string): unknown {
+  return value === undefined ? fallback : value;
+}
+
+function withoutAbsentNulls(body: Record<string, unknown>): Record<string, unknown> {
+  const given = { ...body };
+  for (const name of NULL_MEANS_ABSENT) if (given[name] === null) delete given[name];
+  return given;
+}
+
 function existingUser(ctx: ApiContext): DatabaseUser {
   const { databaseName, username } = ctx.params as { databaseName: string; username: string };
   const user = ctx.project.findUser(databaseName, username);
@@ -75,14 +94,14 @@ function existingUser(ctx: ApiContext): DatabaseUser {
 function newUserFromBody(body: Record<string, unknown>): DatabaseUser {
   if (typeof body.username !== "string" || body.username === "") throw atlasErrors.missingAttribute("username");
   if (body.username.length > 1024) throw atlasErrors.invalidAttribute("username");
-  const databaseName = parseEnum(body.databaseName ?? "admin", DATABASE_NAMES, "databaseName");
+  const databaseName = parseEnum(orDefault(body.databaseName, "admin"), DATABASE_NAMES, "databaseName");
   const user: DatabaseUser = {
     username: body.username,
     databaseName,
-    x509Type: parseEnum(body.x509Type ?? "NONE", X509_TYPES, "x509Type"),
-    awsIAMType: parseEnum(body.awsIAMType ?? "NONE", AWS_IAM_TYPES, "awsIAMType"),
-    ldapAuthType: parseEnum(body.ldapAuthType ?? "NONE", LDAP_AUTH_TYPES, "ldapAuthType"),
-    oidcAuthType: parseEnum(body.oidcAuthType ?? "NONE", OIDC_AUTH_TYPES, "oidcAuthType"),
+    x509Type: parseEnum(orDefault(body.x509Type, "NONE"), X509_TYPES, "x509Type"),
+    awsIAMType: parseEnum(orDefault(body.awsIAMType, "NONE"), AWS_IAM_TYPES, "awsIAMType"),
+    ldapAuthType: parseEnum(orDefault(body.ldapAuthType, "NONE"), LDAP_AUTH_TYPES, "ldapAuthType"),
+    oidcAuthType: parseEnum(orDefault(body.oidcAuthType, "NONE"), OIDC_AUTH_TYPES, "oidcAuthType"),
     roles: body.roles === undefined ? [] : parseRoles(body.roles),
     scopes: body.scopes === undefined ? [] : parseArray(body.scopes, "scopes"),
     labels: body.labels === undefined ? [] : parseArray(body.labels, "labels"),
