@@ -1,6 +1,6 @@
-// A Pulumi project as a user has one: a folder with Pulumi.yaml, package.json, tsconfig.json and index.ts, this
-// package installed from its `npm pack` tarball (as from the registry), and the `pulumi` CLI run in it as a
-// command. Nothing here goes through the Automation API: the CLI, the Node.js language host, ts-node and the
+// A Pulumi project as a user has one: a folder with Pulumi.yaml and the program (for Node.js: package.json,
+// tsconfig.json and index.ts, with this package installed from its `npm pack` tarball, as from the registry), and
+// the `pulumi` CLI run in it as a command. Nothing here goes through the Automation API: the CLI, the Node.js language host, ts-node and the
 // dynamic-provider plugin all run as they do on a user's machine, against a file backend in a temporary folder.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -28,12 +28,17 @@ export function packThisPackage(destination: string): string {
 export interface UserProjectOptions {
   /** The folder to copy as the project (an example of this repository, or any user program). */
   source: string;
-  /** This package as users get it: the tarball of `npm pack`. */
-  tarball: string;
+  /** This package as users get it: the tarball of `npm pack`; required when the project has a package.json. */
+  tarball?: string;
   /** Holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` (scripts/ensure-pulumi-cli). */
   pulumiBinDir: string;
-  /** Where installed node_modules trees are kept between projects with the same dependencies. */
-  installCache: string;
+  /**
+   * The folders of the tools the project's language needs, on PATH after the CLI's: default Node.js 22 and the
+   * system's folders. A Go project names only Go's, so nothing it runs finds a `node`.
+   */
+  toolDirs?: string[];
+  /** Where installed node_modules trees are kept between projects with the same dependencies (with `tarball`). */
+  installCache?: string;
 }
 
 export interface CliRun {
@@ -64,6 +69,7 @@ export class UserProject {
     readonly dir: string,
     readonly backendDir: string,
     private readonly pulumiBinDir: string,
+    private readonly toolDirs: string[],
   ) {}
 
   static create(options: UserProjectOptions): UserProject {
@@ -73,26 +79,17 @@ export class UserProject {
       recursive: true,
       filter: (src) => !["node_modules", "package-lock.json", "bin"].includes(path.basename(src)),
     });
-    const manifestPath = path.join(dir, "package.json");
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Manifest;
-    if (!manifest.dependencies?.[PACKAGE_NAME]) throw new Error(`${options.source}/package.json lacks ${PACKAGE_NAME}`);
-    // The dependency a user has on the registry release, pointed at this checkout's tarball instead; the
-    // Pulumi SDK at the version this checkout is tested with.
-    manifest.dependencies[PACKAGE_NAME] = `file:${options.tarball}`;
-    manifest.dependencies["@pulumi/pulumi"] = checkoutPulumiVersion();
-    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-    installDependencies(dir, manifest, options);
+    if (fs.existsSync(path.join(dir, "package.json"))) installThisPackage(dir, options);
     const backendDir = path.join(root, "backend");
     fs.mkdirSync(backendDir);
-    return new UserProject(root, dir, backendDir, options.pulumiBinDir);
+    const toolDirs = options.toolDirs ?? [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
+    return new UserProject(root, dir, backendDir, options.pulumiBinDir, toolDirs);
   }
 
-  /** The environment of a user's shell: the CLI and Node.js 22 on PATH, a file backend, nothing of this checkout. */
+  /** The environment of a user's shell: the CLI and the language's tools on PATH, a file backend, nothing of this checkout. */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
-      PATH: [this.pulumiBinDir, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
-        path.delimiter,
-      ),
+      PATH: [this.pulumiBinDir, ...this.toolDirs].join(path.delimiter),
       HOME: process.env.HOME ?? os.tmpdir(),
       TMPDIR: os.tmpdir(),
       PULUMI_HOME: path.join(this.root, ".pulumi-home"),
@@ -159,6 +156,23 @@ interface Manifest {
   devDependencies?: Record<string, string>;
 }
 
+/**
+ * The dependency a user has on the registry release, pointed at this checkout's tarball instead, and the Pulumi SDK
+ * at the version this checkout is tested with; then `npm install`.
+ */
+function installThisPackage(dir: string, options: UserProjectOptions): void {
+  const manifestPath = path.join(dir, "package.json");
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Manifest;
+  if (!manifest.dependencies?.[PACKAGE_NAME]) throw new Error(`${options.source}/package.json lacks ${PACKAGE_NAME}`);
+  if (!options.tarball || !options.installCache) {
+    throw new Error(`${options.source} has a package.json: give the package's tarball and an install cache`);
+  }
+  manifest.dependencies[PACKAGE_NAME] = `file:${options.tarball}`;
+  manifest.dependencies["@pulumi/pulumi"] = checkoutPulumiVersion();
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+  installDependencies(dir, manifest, options.tarball, options.installCache);
+}
+
 function checkoutPulumiVersion(): string {
   return (
     JSON.parse(fs.readFileSync(path.join(repoRoot, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")) as {
@@ -172,16 +186,16 @@ function checkoutPulumiVersion(): string {
  * install: the first is a real `npm install`, later ones get hard links of its node_modules, which Node.js and
  * Pulumi's closure serializer cannot tell apart from a fresh install.
  */
-function installDependencies(dir: string, manifest: Manifest, options: UserProjectOptions): void {
+function installDependencies(dir: string, manifest: Manifest, tarball: string, installCache: string): void {
   const key = createHash("sha256")
     .update(JSON.stringify([manifest.dependencies, manifest.devDependencies]))
-    .update(fs.readFileSync(options.tarball))
+    .update(fs.readFileSync(tarball))
     .digest("hex")
     .slice(0, 16);
-  const cached = path.join(options.installCache, key);
+  const cached = path.join(installCache, key);
   if (!fs.existsSync(path.join(cached, "node_modules"))) {
-    fs.mkdirSync(options.installCache, { recursive: true });
-    const staging = fs.mkdtempSync(path.join(options.installCache, `${key}-`));
+    fs.mkdirSync(installCache, { recursive: true });
+    const staging = fs.mkdtempSync(path.join(installCache, `${key}-`));
     fs.copyFileSync(path.join(dir, "package.json"), path.join(staging, "package.json"));
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
       cwd: staging,
