@@ -67,13 +67,12 @@ export async function installPluginFromRelease(project: UserProject): Promise<Cl
 
 /**
  * A copy of a Go example (relative to the repository root) whose go.mod `replace` points at this checkout's
- * generated SDK, as a user of the unpublished SDK points it at their copy. Its commands find only the CLI and Go
+ * generated SDK (or another copy of it), as a user of the unpublished SDK points it at their copy. Its commands find only the CLI and Go
  * on PATH: no Node.js, so the provider plugin must be the release archive's executable.
  */
-export function goProjectFrom(source: string): UserProject {
+export function goProjectFrom(source: string, sdk = path.join(repoRoot, "sdk", "go")): UserProject {
   const goBin = path.join(execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim(), "bin");
   const project = userProjectFrom(source, [goBin]);
-  const sdk = path.join(repoRoot, "sdk", "go");
   execFileSync(path.join(goBin, "go"), ["mod", "edit", `-replace=${goModulePath}=${sdk}`], { cwd: project.dir });
   return project;
 }

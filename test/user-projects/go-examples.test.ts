@@ -3,11 +3,16 @@
 // CLI with the Go language host run in it against the emulator on loopback. Nothing the CLI starts finds a Node.js:
 // PATH holds the CLI and Go only. The host compiles the program with `go build` on each run, in the shared Go build
 // cache. The steps of one example build on each other and say so in their names.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
+import { packageSchema } from "../../provider/plugin/schema";
+import { startPluginServer, type PluginServer } from "../../scripts/lib/plugin-server";
 import { releaseVersion } from "../../scripts/lib/release";
 import { repoRoot } from "../../scripts/lib/repo-root";
+import { buildSdkgen } from "../../scripts/lib/sdk-generation";
 import type { UserProject } from "../../scripts/lib/user-project";
 import {
   atlasCalls,
@@ -172,5 +177,53 @@ describe("examples/go-customer-pki adopting a project's existing bundle with `pu
     await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"], { timeoutMs: GO_RUN_TIMEOUT_MS });
     await project.pulumiOk(["destroy", "--yes"], { timeoutMs: GO_RUN_TIMEOUT_MS });
     expect((await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas).toBeUndefined();
+  });
+});
+
+describe("a release's pluginDownloadURL, with the Go SDK generated from it", () => {
+  // What a release does: it sets the URL in provider/plugin/distribution.ts and runs `npm run generate`. Here the
+  // schema gets a URL under the reserved .invalid domain, and the CLI is sent to a loopback server instead by
+  // PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES, as a mirror would be.
+  const releaseHost = "https://releases.invalid/atlas-x509";
+  let emulator: Emulator;
+  let project: UserProject;
+  let server: PluginServer;
+  let generated: string;
+
+  beforeAll(async () => {
+    generated = fs.mkdtempSync(path.join(os.tmpdir(), "release-sdk-"));
+    const schemaPath = path.join(generated, "schema.json");
+    fs.writeFileSync(schemaPath, JSON.stringify({ ...packageSchema(version), pluginDownloadURL: releaseHost }));
+    execFileSync(buildSdkgen(), [schemaPath, path.join(generated, "sdk")]);
+    emulator = await startEmulator({
+      keyBits: 2048,
+      seedUsers: ["orders-api", "billing-worker"].map((username) => ({ username, x509Type: "MANAGED" as const })),
+    });
+    project = goProjectFrom("examples/go-managed-certs", path.join(generated, "sdk", "go"));
+    server = await startPluginServer([releaseArchive()]);
+    await initStack(project, emulator, "atlas-x509");
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await Promise.all([server?.close(), emulator?.close()]);
+    fs.rmSync(generated, { recursive: true, force: true });
+  });
+
+  it("the SDK's pulumi-plugin.json names it, and the first preview installs the plugin from there with no `pulumi plugin install`", async () => {
+    const sdkPlugin = JSON.parse(
+      fs.readFileSync(path.join(generated, "sdk", "go", "atlasx509", "pulumi-plugin.json"), "utf8"),
+    ) as unknown;
+    expect(sdkPlugin).toEqual({ resource: true, name: "atlas-x509", version, server: releaseHost });
+    expect(JSON.parse((await project.pulumiOk(["plugin", "ls", "--json"])).stdout)).toEqual([]);
+    const env = {
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "false",
+      PULUMI_PLUGIN_DOWNLOAD_URL_OVERRIDES: `^${releaseHost.replace(/\./g, "\\.")}=${server.url}`,
+    };
+    const preview = await project.pulumiOk(["preview"], { env, timeoutMs: GO_RUN_TIMEOUT_MS });
+    expect(preview.stdout).toMatch(new RegExp(`\\+ +${PLUGIN_MANAGED_CERTIFICATE} orders-api create`));
+    expect(server.requests).toContain(`GET /${path.basename(releaseArchive())} 200`);
+    const listed = JSON.parse((await project.pulumiOk(["plugin", "ls", "--json"])).stdout) as unknown;
+    expect(listed).toEqual([expect.objectContaining({ name: "atlas-x509", kind: "resource", version })]);
+    expect(await atlasCalls(emulator)).toEqual([]);
   });
 });
