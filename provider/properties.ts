@@ -11,6 +11,8 @@ export interface PropertySpec {
   type: PropertyType;
   /** An argument of the resource; absent for an output only. Every argument is an output too. */
   input?: "required" | "optional";
+  /** A change of this argument replaces the resource (the diff and the schema's willReplaceOnChanges say so). */
+  replaceOnChange?: true;
   /** Always a secret output, whatever the program passed. */
   secret?: true;
   /**
@@ -37,6 +39,10 @@ export const storedNames = (table: PropertyTable): string[] => namesWhere(table,
 
 /** The arguments. */
 export const inputNames = (table: PropertyTable): string[] => namesWhere(table, (s) => s.input !== undefined);
+
+/** The arguments whose change replaces the resource. */
+export const replacingNames = (table: PropertyTable): string[] =>
+  namesWhere(table, (s) => s.input !== undefined && s.replaceOnChange === true);
 
 /** The stored outputs that are not arguments: a dynamic resource declares them as `undefined` inputs. */
 export const outputOnlyNames = (table: PropertyTable): string[] =>

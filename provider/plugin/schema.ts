@@ -3,6 +3,7 @@
 import { settingNames, settingSpecs } from "../config";
 import { inputNames, pluginNames, type PropertySpec, type PropertyTable } from "../properties";
 import { caCertificateSummaryProperties } from "../resources/customerX509Config";
+import { pluginDownloadURL } from "./distribution";
 import { packageName, resourceTypes } from "./resource-types";
 
 interface SchemaProperty {
@@ -10,6 +11,7 @@ interface SchemaProperty {
   items?: { $ref: string };
   description: string;
   secret?: true;
+  willReplaceOnChanges?: true;
 }
 
 /** Object types the resources' properties refer to by name. */
@@ -20,6 +22,9 @@ const objectTypes: Record<string, { description: string; properties: PropertyTab
   },
 };
 
+/** The Go module of the generated Go SDK (sdk/go/go.mod). */
+export const goModulePath = "pulumi-atlas-x509/sdk/go";
+
 const typeToken = (name: string) => `${packageName}:index:${name}`;
 
 function schemaProperty(spec: PropertySpec): SchemaProperty {
@@ -27,7 +32,12 @@ function schemaProperty(spec: PropertySpec): SchemaProperty {
     typeof spec.type === "string"
       ? { type: spec.type }
       : { type: "array", items: { $ref: `#/types/${typeToken(spec.type.arrayOf)}` } };
-  return { ...type, description: spec.description, ...(spec.secret ? { secret: true as const } : {}) };
+  return {
+    ...type,
+    description: spec.description,
+    ...(spec.secret ? { secret: true as const } : {}),
+    ...(spec.replaceOnChange ? { willReplaceOnChanges: true as const } : {}),
+  };
 }
 
 function propertiesOf(table: PropertyTable, names: readonly string[]): Record<string, SchemaProperty> {
@@ -50,6 +60,37 @@ const settingProperties: Record<string, SchemaProperty> = Object.fromEntries(
   }),
 );
 
+/**
+ * The names each language's SDK is imported by, and the code generators' options. No publisher, repository or
+ * homepage: the project has none to name. Every SDK carries the schema's version (respectSchemaVersion), so the
+ * engine asks for the plugin of the same release.
+ */
+const languages = {
+  // The SDK the Go generator writes to sdk/go (supportPack: it writes sdk/go/go.mod too). The module path names
+  // no host, since the project publishes none: a program requires it with a `replace` to a copy of sdk/go.
+  go: {
+    importBasePath: `${goModulePath}/atlasx509`,
+    respectSchemaVersion: true,
+  },
+  // `import pulumi_atlas_x509 as atlas_x509`
+  python: {
+    packageName: "pulumi_atlas_x509",
+    respectSchemaVersion: true,
+    pyproject: { enabled: true },
+  },
+  // The npm package's own plugin route (`pulumi-atlas-x509/plugin`) serves TypeScript; a generated Node.js SDK
+  // would have this name.
+  nodejs: { packageName: "pulumi-atlas-x509", respectSchemaVersion: true },
+  // `using Pulumi.AtlasX509;`, the generator's default layout, said explicitly.
+  csharp: {
+    rootNamespace: "Pulumi",
+    namespaces: { [packageName]: "AtlasX509" },
+    respectSchemaVersion: true,
+  },
+  // `import com.pulumi.atlasx509.ManagedX509Certificate;`, the generator's default layout, said explicitly.
+  java: { basePackage: "com.pulumi", packages: { [packageName]: "atlasx509" } },
+};
+
 export function packageSchema(version: string): Record<string, unknown> {
   return {
     name: packageName,
@@ -60,6 +101,9 @@ export function packageSchema(version: string): Record<string, unknown> {
       "before they expire, and a project's self-managed CA bundle, with drift detection on refresh.",
     keywords: ["pulumi", "mongodb", "atlas", "x509", "category/database", "kind/native"],
     license: "Apache-2.0",
+    ...(pluginDownloadURL ? { pluginDownloadURL } : {}),
+    // The generators write each SDK as a package of its own (Go: sdk/go/go.mod), versioned as the schema.
+    meta: { supportPack: true },
     config: { variables: settingProperties },
     provider: {
       description:
@@ -94,8 +138,6 @@ export function packageSchema(version: string): Record<string, unknown> {
         },
       ]),
     ),
-    language: {
-      nodejs: { packageName: "pulumi-atlas-x509", respectSchemaVersion: true },
-    },
+    language: languages,
   };
 }

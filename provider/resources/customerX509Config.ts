@@ -19,6 +19,7 @@ import { ProviderContext } from "../context";
 import { describeCertificate, isPrivateKeyLabel, parseCertificate, scanPem, type CertificateInfo } from "../pem";
 import {
   outputOnlyNames,
+  replacingNames,
   type DeclaredOutputs,
   type InputNames,
   type PropertyTable,
@@ -66,6 +67,7 @@ export const customerX509Properties = {
   projectId: {
     type: "string",
     input: "required",
+    replaceOnChange: true,
     description:
       "The Atlas project (group) id: 24 hexadecimal characters. Changing it moves the bundle to the new project.",
   },
@@ -99,6 +101,7 @@ export const caCertificateSummaryProperties = {
 } as const satisfies PropertyTable<keyof CaCertificateSummary>;
 
 export const defaultExpiryWarningDays = 30;
+const replacingInputs = replacingNames(customerX509Properties) as (keyof CustomerX509ConfigInputs)[];
 /** Limits of this provider (Atlas documents none): a real CA bundle is a few certificates, a few KiB. */
 export const maxBundleBytes = 256 * 1024;
 export const maxBundleCertificates = 100;
@@ -270,7 +273,7 @@ export function outputsFromAtlas(
 }
 
 export function diffCustomerX509Config(olds: CustomerX509ConfigOutputs, news: CustomerX509ConfigInputs): ResourceDiff {
-  const replaces = isUnknown(news.projectId) || olds.projectId !== news.projectId ? ["projectId"] : [];
+  const replaces: string[] = replacingInputs.filter((key) => isUnknown(news[key]) || olds[key] !== news[key]);
   const diffs = [
     ...replaces,
     ...(isUnknown(news.cas) || !sameBundle(olds.cas, news.cas) ? ["cas"] : []),

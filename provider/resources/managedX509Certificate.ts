@@ -16,6 +16,7 @@ import managedShim = require("../shims/managedX509Certificate");
 import {
   outputOnlyNames,
   pick,
+  replacingNames,
   secretNames,
   storedNames,
   type DeclaredOutputs,
@@ -81,17 +82,20 @@ export const managedCertificateProperties = {
   projectId: {
     type: "string",
     input: "required",
+    replaceOnChange: true,
     description: "The Atlas project (group) id: 24 hexadecimal characters. Changing it issues a new certificate.",
   },
   username: {
     type: "string",
     input: "required",
+    replaceOnChange: true,
     description:
       'An existing database user in `$external` with `x509Type: "MANAGED"`. Changing it issues a new certificate.',
   },
   monthsUntilExpiration: {
     type: "integer",
     input: "optional",
+    replaceOnChange: true,
     description: "Validity in months, 1 to 24 (Atlas's default: 3). Changing it issues a new certificate.",
   },
   renewBeforeDays: {
@@ -127,7 +131,7 @@ export const managedCertificateProperties = {
 
 const storedOutputKeys = storedNames(managedCertificateProperties);
 export const defaultMonthsUntilExpiration = 3;
-const replacingInputs = ["projectId", "username", "monthsUntilExpiration"] as const;
+const replacingInputs = replacingNames(managedCertificateProperties) as (keyof ManagedX509CertificateInputs)[];
 const dayMs = 24 * 60 * 60 * 1000;
 /** The shortest month: a renewal window must fit inside any validity of that many months. */
 const minDaysPerMonth = 28;

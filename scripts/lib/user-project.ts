@@ -1,6 +1,6 @@
 // A Pulumi project as a user has one: a folder with Pulumi.yaml, package.json, tsconfig.json and index.ts, this
 // package installed from its `npm pack` tarball (as from the registry), and the `pulumi` CLI run in it as a
-// command. A project without package.json (Pulumi YAML with the plugin from its release archive) gets no npm
+// command. A project without package.json (Pulumi YAML or Go, with the plugin from its release archive) gets no npm
 // install, and no Node.js on its PATH. Nothing here goes through the Automation API: the CLI, the Node.js language
 // host, ts-node and the dynamic-provider plugin all run as they do on a user's machine, against a file backend in
 // a temporary folder.
@@ -34,6 +34,8 @@ export interface UserProjectOptions {
   tarball: string;
   /** Holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` (scripts/ensure-pulumi-cli). */
   pulumiBinDir: string;
+  /** The folders of the tools the project's language runs (Go's, for a Go project), on PATH after the CLI's. */
+  toolDirs?: string[];
   /** Where installed node_modules trees are kept between projects with the same dependencies. */
   installCache: string;
 }
@@ -68,6 +70,7 @@ export class UserProject {
     private readonly pulumiBinDir: string,
     /** Whether the project is an npm project, which runs on Node.js. */
     private readonly usesNode: boolean,
+    private readonly toolDirs: readonly string[],
   ) {}
 
   static create(options: UserProjectOptions): UserProject {
@@ -81,7 +84,7 @@ export class UserProject {
     if (usesNode) installThisPackage(dir, options);
     const backendDir = path.join(root, "backend");
     fs.mkdirSync(backendDir);
-    return new UserProject(root, dir, backendDir, options.pulumiBinDir, usesNode);
+    return new UserProject(root, dir, backendDir, options.pulumiBinDir, usesNode, options.toolDirs ?? []);
   }
 
   /**
@@ -105,7 +108,7 @@ export class UserProject {
   /** The folders of the project's PATH. */
   path(): string[] {
     const nodeAndSystem = [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
-    return [this.pulumiBinDir, ...(this.usesNode ? nodeAndSystem : [])];
+    return [this.pulumiBinDir, ...this.toolDirs, ...(this.usesNode ? nodeAndSystem : [])];
   }
 
   /** Runs `pulumi <args>` in the project folder and resolves when it ends, whatever its exit code. */

@@ -2,6 +2,8 @@
 // against the emulator over real HTTP: its schema against the TypeScript classes, settings checks, detailed diffs,
 // secret outputs, import reads, and errors. The CLI-level tests (test/user-projects/) run the same service as a
 // process started by the engine.
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
@@ -15,6 +17,8 @@ import { resourceTypes } from "../../provider/plugin/resource-types";
 import { packageSchema } from "../../provider/plugin/schema";
 import { AtlasX509ProviderService } from "../../provider/plugin/server";
 import { makeCertificate } from "../../scripts/lib/pki";
+import { repoRoot } from "../../scripts/lib/repo-root";
+import { SCHEMA_FILE } from "../../scripts/lib/sdk-generation";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the protobuf classes the engine's requests are made of */
 const proto = require("@pulumi/pulumi/proto/provider_pb") as typeof providerTypes;
@@ -23,6 +27,7 @@ const { Struct } = require(
 ) as typeof structTypes;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+const committedSchema = path.join(repoRoot, SCHEMA_FILE);
 const secretKey = "4dabf18193072939515e22adb298388d";
 const MANAGED = "atlas-x509:index:ManagedX509Certificate";
 const CUSTOMER = "atlas-x509:index:CustomerX509Config";
@@ -57,9 +62,10 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 describe("the plugin's schema", () => {
-  it("is what GetSchema answers", async () => {
+  it("is what GetSchema answers, and what schema.json holds", async () => {
     const response = await call<providerTypes.GetSchemaResponse>("getSchema", new proto.GetSchemaRequest());
     expect(JSON.parse(response.getSchema())).toEqual(packageSchema(packageVersion()));
+    expect(response.getSchema()).toBe(JSON.stringify(JSON.parse(fs.readFileSync(committedSchema, "utf8"))));
   });
 
   it("lists each resource's outputs as the TypeScript classes of both routes declare them, less the program-derived", async () => {

@@ -2,14 +2,17 @@
 // once by global-setup.js), or the provider plugin installed from its release archive (built once by
 // global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on what the
 // CLI left behind.
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
+import { goModulePath } from "../../provider/plugin/schema";
 import { startPluginServer } from "../../scripts/lib/plugin-server";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { releaseVersion } from "../../scripts/lib/release";
 import { repoRoot } from "../../scripts/lib/repo-root";
-import { UserProject, type CliRun, type Deployment } from "../../scripts/lib/user-project";
+import { UserProject, type CliRun, type Deployment, type RunOptions } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "./state";
+import { mutualTlsClientName, opensslCheck } from "./x509-checks";
 
 export const MANAGED_CERTIFICATE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
 export const CUSTOMER_X509_CONFIG = "pulumi-nodejs:dynamic/atlas:CustomerX509Config";
@@ -18,8 +21,11 @@ export const PLUGIN_MANAGED_CERTIFICATE = "atlas-x509:index:ManagedX509Certifica
 export const PLUGIN_CUSTOMER_X509_CONFIG = "atlas-x509:index:CustomerX509Config";
 export const PLUGIN_PROVIDER = "pulumi:providers:atlas-x509";
 
-/** A copy of `source` (relative to the repository root), with this package installed from its tarball. */
-export function userProjectFrom(source: string): UserProject {
+/**
+ * A copy of `source` (relative to the repository root), with this package installed from its tarball when it has a
+ * package.json; `toolDirs` are the folders of its language's tools, on its PATH.
+ */
+export function userProjectFrom(source: string, toolDirs: string[] = []): UserProject {
   const tarball = process.env.PULUMI_ATLAS_X509_TARBALL;
   if (!tarball) throw new Error("run the user-project tests through jest: its globalSetup packs");
   return UserProject.create({
@@ -27,6 +33,7 @@ export function userProjectFrom(source: string): UserProject {
     tarball,
     pulumiBinDir: pulumiBinDir(),
     installCache: path.join(repoRoot, ".work", "user-project-installs"),
+    toolDirs,
   });
 }
 
@@ -56,6 +63,18 @@ export async function installPluginFromRelease(project: UserProject): Promise<Cl
   } finally {
     await server.close();
   }
+}
+
+/**
+ * A copy of a Go example (relative to the repository root) whose go.mod `replace` points at this checkout's
+ * generated SDK (or another copy of it), as a user of the unpublished SDK points it at their copy. Its commands find only the CLI and Go
+ * on PATH: no Node.js, so the provider plugin must be the release archive's executable.
+ */
+export function goProjectFrom(source: string, sdk = path.join(repoRoot, "sdk", "go")): UserProject {
+  const goBin = path.join(execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim(), "bin");
+  const project = userProjectFrom(source, [goBin]);
+  execFileSync(path.join(goBin, "go"), ["mod", "edit", `-replace=${goModulePath}=${sdk}`], { cwd: project.dir });
+  return project;
 }
 
 /**
@@ -116,4 +135,72 @@ function privateKeyLine(pem: string): string {
   const key = /-----BEGIN PRIVATE KEY-----\s+([A-Za-z0-9+/=]{40,})/.exec(pem)?.[1];
   if (!key) throw new Error("no PKCS#8 private key in the PEM");
   return key;
+}
+
+/** One service's entry in the `clients` output of a managed-certs example. */
+export interface ClientOutput {
+  certificateKeyPem: string;
+  serialNumber: string;
+  notAfter: string;
+}
+
+/**
+ * The `clients` output of a managed-certs example (YAML, Go), checked as the services use it: each PEM passes
+ * openssl against the project's CA (chain, client purpose, key match, the output's serial) and a mutual-TLS
+ * handshake names the service; no key is in plain text in the state or the backend, and without --show-secrets
+ * the output shows none.
+ */
+export async function expectClientsWork(project: UserProject, emulator: Emulator, services: string[]): Promise<void> {
+  const shown = await project.pulumiOk(["stack", "output", "clients", "--json", "--show-secrets"]);
+  const clients = JSON.parse(shown.stdout) as Record<string, ClientOutput>;
+  expect(Object.keys(clients).sort()).toEqual([...services].sort());
+  const ca = await emulator.control.caCertificate(emulator.projectId);
+  for (const name of services) {
+    const client = clients[name]!;
+    expect(await opensslCheck(ca, client.certificateKeyPem)).toEqual({
+      verify: "cert.pem: OK",
+      keyMatches: true,
+      serialNumber: client.serialNumber,
+    });
+    expect(await mutualTlsClientName(ca, client.certificateKeyPem)).toBe(name);
+  }
+  const keys = Object.values(clients).map((c) => c.certificateKeyPem);
+  expect(
+    plainSecretsIn([JSON.stringify(await project.exportState()), project.backendContents()], emulator, keys),
+  ).toEqual([]);
+  const hidden = await project.pulumiOk(["stack", "output", "clients", "--json"]);
+  expect(hidden.stdout).not.toContain("PRIVATE KEY");
+}
+
+/**
+ * After the `up` of a managed-certs example: `preview --expect-no-changes` and `refresh --expect-no-changes` pass,
+ * and the refresh only lists the users' certificates.
+ */
+export async function expectNoChangesRefreshOnlyReading(
+  project: UserProject,
+  emulator: Emulator,
+  options: RunOptions = {},
+): Promise<void> {
+  await project.pulumiOk(["preview", "--expect-no-changes"], options);
+  await emulator.control.resetRequests();
+  await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"], options);
+  const calls = await atlasCalls(emulator);
+  expect(calls.length).toBeGreaterThan(0);
+  expect(calls.every((call) => /^GET .*\/databaseUsers\/[\w-]+\/certs/.test(call))).toBe(true);
+}
+
+/**
+ * `pulumi destroy` of a managed-certs example through the plugin: the certificates and the default provider go, a
+ * warning under each certificate says it stays valid, and the state keeps none.
+ */
+export async function expectDestroyWarnsUnderEachCertificate(
+  project: UserProject,
+  certificates: number,
+  options: RunOptions = {},
+): Promise<void> {
+  const destroy = await project.pulumiOk(["destroy", "--yes"], options);
+  expect(destroy.stdout).toMatch(new RegExp(`- ${certificates + 1} deleted`));
+  const underCertificate = /atlas-x509:index:ManagedX509Certificate \([^)]+\):\n\s+warning: [^\n]*cannot revoke/g;
+  expect(destroy.stdout.match(underCertificate)).toHaveLength(certificates);
+  expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
 }

@@ -11,6 +11,9 @@ import type { UserProject } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "../support/state";
 import {
   atlasCalls,
+  expectClientsWork,
+  expectDestroyWarnsUnderEachCertificate,
+  expectNoChangesRefreshOnlyReading,
   initStack,
   installPluginFromRelease,
   PLUGIN_CUSTOMER_X509_CONFIG,
@@ -20,7 +23,7 @@ import {
   resourcesOf,
   userProjectFrom,
 } from "../support/user-projects";
-import { mutualTlsClientName, opensslCheck } from "../support/x509-checks";
+import { opensslCheck } from "../support/x509-checks";
 
 jest.setTimeout(300_000);
 
@@ -32,12 +35,6 @@ interface PluginListing {
   name: string;
   kind: string;
   version: string;
-}
-
-interface ClientOutput {
-  certificateKeyPem: string;
-  serialNumber: string;
-  notAfter: string;
 }
 
 describe("examples/yaml-managed-certs as a user's project", () => {
@@ -124,33 +121,11 @@ describe("examples/yaml-managed-certs as a user's project", () => {
   });
 
   it("after up, each service's PEM passes openssl and a TLS handshake, and is hidden without --show-secrets", async () => {
-    const shown = await project.pulumiOk(["stack", "output", "clients", "--json", "--show-secrets"]);
-    const clients = JSON.parse(shown.stdout) as Record<string, ClientOutput>;
-    const ca = await emulator.control.caCertificate(emulator.projectId);
-    for (const name of services) {
-      const client = clients[name]!;
-      expect(await opensslCheck(ca, client.certificateKeyPem)).toEqual({
-        verify: "cert.pem: OK",
-        keyMatches: true,
-        serialNumber: client.serialNumber,
-      });
-      expect(await mutualTlsClientName(ca, client.certificateKeyPem)).toBe(name);
-    }
-    const keys = Object.values(clients).map((c) => c.certificateKeyPem);
-    expect(
-      plainSecretsIn([JSON.stringify(await project.exportState()), project.backendContents()], emulator, keys),
-    ).toEqual([]);
-    const hidden = await project.pulumiOk(["stack", "output", "clients", "--json"]);
-    expect(hidden.stdout).not.toContain("PRIVATE KEY");
+    await expectClientsWork(project, emulator, services);
   });
 
   it("after up, `preview --expect-no-changes` and `refresh --expect-no-changes` find nothing to do, refresh only reading", async () => {
-    await project.pulumiOk(["preview", "--expect-no-changes"]);
-    await emulator.control.resetRequests();
-    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"]);
-    const calls = await atlasCalls(emulator);
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((call) => /^GET .*\/databaseUsers\/[\w-]+\/certs/.test(call))).toBe(true);
+    await expectNoChangesRefreshOnlyReading(project, emulator);
   });
 
   it("after up, a changed renewBeforeDays previews as a detailed in-place update and applies without an Atlas write", async () => {
@@ -181,11 +156,7 @@ describe("examples/yaml-managed-certs as a user's project", () => {
   });
 
   it("after up, `pulumi destroy` empties the stack and says, under each certificate, that it stays valid", async () => {
-    const destroy = await project.pulumiOk(["destroy", "--yes"]);
-    expect(destroy.stdout).toMatch(/- 3 deleted/);
-    const underCertificate = /atlas-x509:index:ManagedX509Certificate \([^)]+\):\n\s+warning: [^\n]*cannot revoke/g;
-    expect(destroy.stdout.match(underCertificate)).toHaveLength(2);
-    expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
+    await expectDestroyWarnsUnderEachCertificate(project, services.length);
   });
 });
 
