@@ -7,6 +7,8 @@
 // The provider plugin also names the resource a warning is about (its URN), so the CLI shows it under that
 // resource; the dynamic-provider plugin is never told the URN, so its warnings show under the stack.
 
+import { engineGrpc } from "./pulumi-grpc";
+
 export type WarningSink = (message: string) => Promise<void>;
 /** Sends a warning to the engine, about the resource `urn` when given. */
 export type EngineWarning = (message: string, urn?: string) => Promise<void>;
@@ -27,12 +29,7 @@ async function stderrWarning(message: string): Promise<void> {
 function connectEngine(address: string | undefined): EngineWarning | undefined {
   if (!address || !enginePattern.test(address)) return undefined;
   try {
-    /* eslint-disable @typescript-eslint/no-require-imports -- the engine's gRPC client, from the plugin's own @pulumi/pulumi */
-    const pulumiDir = require.resolve("@pulumi/pulumi");
-    const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
-    const engineRpc = require(require.resolve("@pulumi/pulumi/proto/engine_grpc_pb", { paths: [pulumiDir] }));
-    const engineProto = require(require.resolve("@pulumi/pulumi/proto/engine_pb", { paths: [pulumiDir] }));
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    const { grpc, engineProto, engineRpc } = engineGrpc();
     const client = new engineRpc.EngineClient(address, grpc.credentials.createInsecure());
     return (message, urn) =>
       new Promise<void>((resolve, reject) => {

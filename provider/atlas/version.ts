@@ -1,16 +1,18 @@
-// The package's own name and version, for the User-Agent. Read once, on first use, from the package.json found by
-// walking up from this file: the source lives in provider/atlas/, the compiled file in dist/provider/atlas/, and an
-// installed copy in node_modules/pulumi-atlas-x509/dist/provider/atlas/.
+// The package's own name and version, for the User-Agent, GetPluginInfo and the schema. The single executable has
+// it baked in (../bundle.ts); the npm package reads it once, on first use, from the package.json found by walking up
+// from this file: the source lives in provider/atlas/, the compiled file in dist/provider/atlas/, and an installed
+// copy in node_modules/pulumi-atlas-x509/dist/provider/atlas/.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { bundledVersion } from "../bundle";
 
 export const PACKAGE_NAME = "pulumi-atlas-x509";
 
 let cached: string | undefined;
 
-/** The version in this package's package.json, or "0.0.0-unknown" when it cannot be found. */
+/** The version built into the executable, or in this package's package.json, or "0.0.0-unknown" when neither is found. */
 export function packageVersion(): string {
-  cached ??= findVersion(__dirname) ?? "0.0.0-unknown";
+  cached ??= bundledVersion ?? findVersion(__dirname) ?? "0.0.0-unknown";
   return cached;
 }
 

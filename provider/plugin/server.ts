@@ -7,15 +7,14 @@
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as emptyTypes from "google-protobuf/google/protobuf/empty_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
-import type * as pluginTypes from "@pulumi/pulumi/proto/plugin_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import type * as providerRpcTypes from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { dirname } from "node:path";
 import { pluginConfigKeys, resolveSettings, settingNames, settingSpecs, type ConfigSource } from "../config";
 import { ProviderContext } from "../context";
 import { engineWarning, isBug, type EngineWarning } from "../diagnostics";
 import { packageVersion } from "../atlas/version";
+import { providerGrpc } from "../pulumi-grpc";
 import type { ResourceDiff } from "../properties";
 import { ProjectClaims } from "../resources/customerX509Config";
 import { inputsFromOutputs, pluginOutputs, resourceType, type PluginResourceType } from "./resource-types";
@@ -23,17 +22,7 @@ import { packageSchema } from "./schema";
 import { hasUnknowns, nameFromUrn, plain, withSecrets, type PropertyValues } from "./values";
 import type * as pulumi from "@pulumi/pulumi";
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the generated stubs are CommonJS, bound to the copies of
-   grpc-js and google-protobuf that @pulumi/pulumi depends on, which need not be hoisted beside this package. */
-const pulumiDir = dirname(require.resolve("@pulumi/pulumi"));
-const fromPulumi = <T>(id: string): T => require(require.resolve(id, { paths: [pulumiDir] })) as T;
-const grpc = fromPulumi<typeof grpcTypes>("@grpc/grpc-js");
-const structProto = fromPulumi<typeof structTypes>("google-protobuf/google/protobuf/struct_pb");
-const emptyProto = fromPulumi<typeof emptyTypes>("google-protobuf/google/protobuf/empty_pb");
-const providerProto = require("@pulumi/pulumi/proto/provider_pb") as typeof providerTypes;
-const providerRpc = require("@pulumi/pulumi/proto/provider_grpc_pb") as typeof providerRpcTypes;
-const pluginProto = require("@pulumi/pulumi/proto/plugin_pb") as typeof pluginTypes;
-/* eslint-enable @typescript-eslint/no-require-imports */
+const { grpc, structProto, emptyProto, providerProto, providerRpc, pluginProto } = providerGrpc();
 
 type Call<Request> = grpcTypes.ServerUnaryCall<Request, unknown>;
 type Callback<Response> = grpcTypes.sendUnaryData<Response>;
