@@ -23,14 +23,22 @@ export interface FindPulumiCliOptions {
    * by name. Default false.
    */
   onPath?: boolean;
+  /**
+   * Optional language hosts to add to the bin directory (`scripts/ensure-pulumi-cli` builds them on the first run),
+   * for the tests of programs in those languages. Default none: the demo needs none.
+   */
+  languageHosts?: OptionalLanguageHost[];
 }
+
+/** The language hosts scripts/ensure-pulumi-cli adds when named. */
+export type OptionalLanguageHost = "go" | "python";
 
 /**
  * Runs scripts/ensure-pulumi-cli (its progress goes to this process's stderr), records the bin directory in
  * PULUMI_CLI_BIN_DIR for pulumiBinDir, and asks the CLI its version.
  */
 export function findPulumiCli(options: FindPulumiCliOptions = {}): PulumiCli {
-  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), {
+  const binDir = execFileSync(path.join(repoRoot, "scripts", "ensure-pulumi-cli"), options.languageHosts ?? [], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   }).trim();

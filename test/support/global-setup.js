@@ -11,7 +11,7 @@ module.exports = async function globalSetup() {
   // `npm test` built dist/ first (pretest): the tools' compiled helpers are there.
   const { findPulumiCli } = require(path.join(root, "dist", "scripts", "lib", "pulumi-cli.js"));
   const { packThisPackage } = require(path.join(root, "dist", "scripts", "lib", "user-project.js"));
-  const { binDir, version: pulumiVersion } = findPulumiCli({ onPath: true });
+  const { binDir, version: pulumiVersion } = findPulumiCli({ onPath: true, languageHosts: ["python"] });
   // The tarball holds what `npm publish` would ship.
   process.env.PULUMI_ATLAS_X509_TARBALL = packThisPackage(path.join(root, ".work", "pack"));
   // Installs of earlier runs hold earlier tarballs: start afresh (the first project of this run installs).
