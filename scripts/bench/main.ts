@@ -12,7 +12,8 @@
 //      against the no-op provider.
 //
 // Prints tables, writes bench-results/results.json and the measured section of BENCHMARKS.md.
-// Options: --quick (N = 10, one run, BENCHMARKS.md left alone), --runs <n> (default 3).
+// Options: --quick (N = 10, one run, BENCHMARKS.md left alone), --runs <n> (default 3), --plugin-first-call-only
+// (measurement 5 alone, after the stacks of 1 it starts plugins for; printed, BENCHMARKS.md left alone).
 
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -23,11 +24,13 @@ import { repoRoot } from "../lib/engine";
 import { findPulumiCli, type PulumiCli } from "../lib/pulumi-cli";
 import {
   args,
+  emptyPluginTimes,
   heading,
   keyBits,
   keyPool,
   kinds,
   ownCpuMs,
+  pluginFirstCallOnly,
   pluginUsernames,
   quick,
   runs,
@@ -36,7 +39,7 @@ import {
 } from "./measure";
 import { perResource } from "./per-resource";
 import { pluginLoad } from "./plugin-first-call";
-import { markdown } from "./report";
+import { markdown, pluginFirstCallSection } from "./report";
 import { timing } from "./wall-time";
 
 async function main(): Promise<void> {
@@ -53,10 +56,9 @@ async function main(): Promise<void> {
     apiCalls: {} as Results["apiCalls"],
     keyGeneration: { keyBits, keys: keyPool, wallMs: 0, cpuMs: 0 },
     timing: {},
-    plugin: Object.fromEntries(
-      kinds.map((k) => [k, { bootMs: [], configureMs: [], firstCallMs: [], warmCallMs: [], firstAnswerMs: [] }]),
-    ) as unknown as Results["plugin"],
+    plugin: Object.fromEntries(kinds.map((k) => [k, emptyPluginTimes()])) as Results["plugin"],
     moduleLoad: { programImportMs: [], runtimeImportMs: [], pluginProgramImportMs: [] },
+    release: { archiveBytes: 0, executableBytes: 0, firstCall: emptyPluginTimes() },
   };
   const m = results.machine;
   process.stdout.write(
@@ -81,6 +83,13 @@ async function main(): Promise<void> {
     } finally {
       for (const stack of single.stacks) stack.dispose();
     }
+    if (pluginFirstCallOnly) {
+      const section = pluginFirstCallSection(results).join("\n");
+      heading("Results");
+      process.stdout.write(`${section}\n`);
+      writeResults(results, "plugin-first-call", section);
+      return;
+    }
     const { stateEntryBytes } = results.footprint.managed;
     await timing(emulator, results, { entryBytes: stateEntryBytes, secretPlaintextBytes: single.secretPlaintextBytes });
   } finally {
@@ -92,15 +101,20 @@ async function main(): Promise<void> {
   const section = markdown(results);
   heading("Results");
   process.stdout.write(`${section}\n`);
-  const outDir = path.join(repoRoot, "bench-results");
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  fs.writeFileSync(path.join(outDir, "benchmarks-section.md"), `${section}\n`);
+  writeResults(results, "results", section);
   if (!quick) await writeBenchmarksMd(section);
   process.stdout.write(
     `\nbench-results/results.json${quick ? "" : " and BENCHMARKS.md"} written in ${m.durationSeconds} s` +
       `${quick ? "; --quick leaves BENCHMARKS.md as it is" : ""}.\n`,
   );
+}
+
+/** bench-results/<name>.json, and the Markdown beside it. */
+function writeResults(results: Results, name: string, section: string): void {
+  const outDir = path.join(repoRoot, "bench-results");
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, name === "results" ? "benchmarks-section.md" : `${name}.md`), `${section}\n`);
 }
 
 const loadAverage = () =>

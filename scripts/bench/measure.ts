@@ -9,6 +9,8 @@ import type { StackResult } from "../lib/stack-cli";
 
 export const args = process.argv.slice(2);
 export const quick = args.includes("--quick");
+/** Only measurement 5 (and the stacks it needs), printed, BENCHMARKS.md left alone. */
+export const pluginFirstCallOnly = args.includes("--plugin-first-call-only");
 const runsArg = args.indexOf("--runs");
 export const runs = quick ? 1 : runsArg >= 0 ? Math.max(1, Number(args[runsArg + 1])) : 3;
 export const sizes = quick ? [10] : [10, 50, 100];
@@ -113,12 +115,20 @@ export interface Results {
       loadAverage: number[];
     }
   >;
-  plugin: Record<
-    Kind,
-    { bootMs: number[]; configureMs: number[]; firstCallMs: number[]; warmCallMs: number[]; firstAnswerMs: number[] }
-  >;
+  plugin: Record<Kind, PluginTimes>;
   moduleLoad: { programImportMs: number[]; runtimeImportMs: number[]; pluginProgramImportMs: number[] };
+  /** The provider plugin's release (scripts/lib/release.ts): sizes, and its executable timed as `plugin` is. */
+  release: { archiveBytes: number; executableBytes: number; firstCall: PluginTimes };
 }
+
+export type PluginTimes = Record<"bootMs" | "configureMs" | "firstCallMs" | "warmCallMs" | "firstAnswerMs", number[]>;
+export const emptyPluginTimes = (): PluginTimes => ({
+  bootMs: [],
+  configureMs: [],
+  firstCallMs: [],
+  warmCallMs: [],
+  firstAnswerMs: [],
+});
 
 export const emptyOps = (): PerOperation => ({ preview: [], create: [], update: [], refresh: [], delete: [] });
 

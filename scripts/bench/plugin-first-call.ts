@@ -1,13 +1,16 @@
 // 5: time until the plugin answers its first call: the dynamic-provider plugin for the dynamic resources, and this
-// package's own provider plugin for the same certificate on the plugin route.
+// package's own provider plugin for the same certificate on the plugin route, both as the npm package's `bin` and as
+// the single executable of the release archive (scripts/lib/release.ts).
 
-import { execFileSync, spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { repoRoot } from "../lib/engine";
-import { heading, kinds, pluginLauncher, pluginRuns, type Kind, type Results } from "./measure";
+import { providerProtocol, startPlugin } from "../lib/plugin-process";
+import { buildReleaseArchive, PLUGIN_EXECUTABLE } from "../lib/release";
+import { heading, kinds, pluginLauncher, pluginRuns, type Kind, type PluginTimes, type Results } from "./measure";
 
 export interface PluginTarget {
   projectDir: string;
@@ -24,19 +27,6 @@ interface Launch {
   config: Record<string, string>;
 }
 
-interface Grpc {
-  credentials: { createInsecure(): unknown };
-}
-type Callback = (error: Error | null, response: unknown) => void;
-interface ProviderClient {
-  configure(request: unknown, callback: Callback): void;
-  check(request: unknown, callback: Callback): void;
-  close(): void;
-}
-interface ProtoMessage {
-  [setter: string]: (value: unknown) => void;
-}
-
 /**
  * Starts the real plugin the way the engine does, in the user's project, and talks to it over gRPC like the engine:
  * Configure with the stack config, then Check of one resource with its inputs from the state. For the dynamic-provider
@@ -45,19 +35,9 @@ interface ProtoMessage {
  * before it listens. Returns the times from spawn.
  */
 async function pluginFirstCall(launch: Launch, target: PluginTarget) {
-  const load = createRequire(path.join(target.projectDir, "index.js"));
-  const grpc = load("@grpc/grpc-js") as Grpc;
-  const services = load("@pulumi/pulumi/proto/provider_grpc_pb") as {
-    ResourceProviderClient: new (address: string, credentials: unknown) => ProviderClient;
-  };
-  const messages = load("@pulumi/pulumi/proto/provider_pb") as Record<string, new () => ProtoMessage>;
-  const { Struct } = load("google-protobuf/google/protobuf/struct_pb") as {
-    Struct: { fromJavaScript(value: unknown): unknown };
-  };
-
-  const started = performance.now();
-  // The engine passes its own address; neither plugin calls back in these requests.
-  const plugin = spawn(launch.command, ["127.0.0.1:1"], {
+  const protocol = providerProtocol(target.projectDir);
+  const { messages } = protocol;
+  const plugin = await startPlugin(launch.command, {
     cwd: target.projectDir,
     env: {
       PATH: [
@@ -69,58 +49,35 @@ async function pluginFirstCall(launch: Launch, target: PluginTarget) {
       ].join(":"),
       HOME: process.env.HOME ?? os.tmpdir(),
     },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: the wrapper script runs node as a child, and both must go when we are done.
-    detached: true,
+    protocol,
   });
-  let stderr = "";
-  plugin.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let stdout = "";
-      plugin.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const line = /^(\d+)\s*$/m.exec(stdout);
-        if (line) resolve(Number(line[1]));
-      });
-      plugin.on("exit", (code) => reject(new Error(`plugin exited (${code}) before listening: ${stderr}`)));
-    });
-    const booted = performance.now();
-    const client = new services.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-    const call = (method: "configure" | "check", request: unknown) =>
-      new Promise<unknown>((resolve, reject) =>
-        client[method](request, (error, response) => (error ? reject(error) : resolve(response))),
-      );
-    const configure = new messages.ConfigureRequest();
-    configure.setArgs(Struct.fromJavaScript(launch.config));
-    await call("configure", configure);
+    const booted = plugin.listeningAt;
+    const configure = new messages.ConfigureRequest!();
+    configure.setArgs!(protocol.struct(launch.config));
+    await plugin.call("configure", configure);
     const configured = performance.now();
     const check = () => {
-      const request = new messages.CheckRequest();
-      request.setUrn(`urn:pulumi:bench::bench::${target.type}::r0`);
-      request.setOlds(Struct.fromJavaScript({}));
-      request.setNews(Struct.fromJavaScript(target.inputs));
-      return call("check", request) as Promise<{ getFailuresList(): unknown[] }>;
+      const request = new messages.CheckRequest!();
+      request.setUrn!(`urn:pulumi:bench::bench::${target.type}::r0`);
+      request.setOlds!(protocol.struct({}));
+      request.setNews!(protocol.struct(target.inputs));
+      return plugin.call<{ getFailuresList(): unknown[] }>("check", request);
     };
     const first = await check();
     const answered = performance.now();
     if (first.getFailuresList().length > 0) throw new Error(`check failed: ${JSON.stringify(first)}`);
     await check();
     const warm = performance.now();
-    client.close();
     return {
-      bootMs: booted - started,
+      bootMs: booted - plugin.spawnedAt,
       configureMs: configured - booted,
       firstCallMs: answered - configured,
       warmCallMs: warm - answered,
-      firstAnswerMs: answered - started,
+      firstAnswerMs: answered - plugin.spawnedAt,
     };
   } finally {
-    try {
-      if (plugin.pid !== undefined) process.kill(-plugin.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
+    plugin.stop();
   }
 }
 
@@ -153,15 +110,41 @@ export async function pluginLoad(
             "mongodbatlas:privateKey": privateKey,
           },
         };
-  for (let run = 0; run < pluginRuns; run++) {
-    for (const kind of kinds) {
-      const target = targets.get(kind)!;
-      const t = await pluginFirstCall(launchOf(kind, target), target);
-      for (const key of Object.keys(t) as (keyof typeof t)[]) results.plugin[kind][key].push(t[key]);
+  const release = await extractRelease(results);
+  const record = (into: PluginTimes, t: Awaited<ReturnType<typeof pluginFirstCall>>) => {
+    for (const key of Object.keys(t) as (keyof typeof t)[]) into[key].push(t[key]);
+  };
+  try {
+    for (let run = 0; run < pluginRuns; run++) {
+      for (const kind of kinds) {
+        const target = targets.get(kind)!;
+        record(results.plugin[kind], await pluginFirstCall(launchOf(kind, target), target));
+      }
+      // The same certificate's plugin, from the release archive instead of the npm package.
+      const pluginTarget = targets.get("managedPlugin")!;
+      const executable = { ...launchOf("managedPlugin", pluginTarget), command: release.executable };
+      record(results.release.firstCall, await pluginFirstCall(executable, pluginTarget));
+      measureModuleLoads(targets, results);
     }
-    const projectDir = targets.get("managed")!.projectDir;
-    results.moduleLoad.programImportMs.push(requireTime(projectDir, "pulumi-atlas-x509"));
-    results.moduleLoad.runtimeImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/runtime"));
-    results.moduleLoad.pluginProgramImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/plugin"));
+  } finally {
+    fs.rmSync(release.dir, { recursive: true, force: true });
   }
+}
+
+function measureModuleLoads(targets: Map<Kind, PluginTarget>, results: Results): void {
+  const projectDir = targets.get("managed")!.projectDir;
+  results.moduleLoad.programImportMs.push(requireTime(projectDir, "pulumi-atlas-x509"));
+  results.moduleLoad.runtimeImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/runtime"));
+  results.moduleLoad.pluginProgramImportMs.push(requireTime(projectDir, "pulumi-atlas-x509/plugin"));
+}
+
+/** The release archive (built, or kept from an earlier build), unpacked into a temporary folder; records its sizes. */
+async function extractRelease(results: Results): Promise<{ dir: string; executable: string }> {
+  const archive = await buildReleaseArchive({ log: (line) => process.stdout.write(`${line}\n`) });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-release-"));
+  execFileSync("tar", ["-xzf", archive.path, "-C", dir]);
+  const executable = path.join(dir, PLUGIN_EXECUTABLE);
+  results.release.archiveBytes = fs.statSync(archive.path).size;
+  results.release.executableBytes = fs.statSync(executable).size;
+  return { dir, executable };
 }

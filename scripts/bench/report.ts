@@ -15,6 +15,7 @@ import {
   userCount,
   type ApiCalls,
   type Operation,
+  type PluginTimes,
   type Results,
   type Variant,
 } from "./measure";
@@ -371,43 +372,60 @@ export function markdown(results: Results): string {
 
   pluginRoute(results, push, row);
 
+  push("", ...pluginFirstCallSection(results));
+  return lines.join("\n");
+}
+
+/** Measurement 5 (scripts/bench/plugin-first-call.ts) as Markdown: also what `--plugin-first-call-only` prints. */
+export function pluginFirstCallSection(results: Results): string[] {
+  const lines: string[] = [];
+  const push = (...text: string[]) => lines.push(...text);
   const noopPlugin = median(results.plugin.noop.firstAnswerMs);
+  const timesRow = (name: string, p: PluginTimes) =>
+    push(
+      `| ${[
+        name,
+        fmtMs(median(p.bootMs)),
+        fmtMs(median(p.configureMs)),
+        fmtMs(median(p.bootMs.map((boot, i) => boot + p.configureMs[i]))),
+        fmtMs(median(p.firstCallMs)),
+        `${median(p.warmCallMs).toFixed(1)} ms`,
+        fmtMs(median(p.firstAnswerMs)),
+        `**${ratio(median(p.firstAnswerMs), noopPlugin)}**`,
+      ].join(" | ")} |`,
+    );
   push(
-    "",
     "### Plugin: time until it answers its first call",
     "",
     "The real plugin started in the user's project and driven over gRPC as the engine drives it: Configure, then " +
       "Check of one resource with its inputs from the state. The dynamic resources' plugin " +
       "(`pulumi-resource-pulumi-nodejs`) loads the provider on that Check, from the `__provider` string; the provider " +
-      "plugin (`pulumi-resource-atlas-x509`, this package's `bin`) loads it at its start, before it listens.",
+      "plugin (`pulumi-resource-atlas-x509`, this package's `bin`, and the single executable of its release archive) " +
+      "loads it at its start, before it listens.",
     "",
     "| Provider | boot (spawn to listening) | Configure | spawn to Configure answered | first Check | warm Check | spawn to first Check answered | ratio |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   );
-  for (const kind of kinds) {
-    const p = results.plugin[kind];
-    row(
-      label[kind],
-      fmtMs(median(p.bootMs)),
-      fmtMs(median(p.configureMs)),
-      fmtMs(median(p.bootMs.map((boot, i) => boot + p.configureMs[i]))),
-      fmtMs(median(p.firstCallMs)),
-      `${median(p.warmCallMs).toFixed(1)} ms`,
-      fmtMs(median(p.firstAnswerMs)),
-      `**${ratio(median(p.firstAnswerMs), noopPlugin)}**`,
-    );
-  }
+  for (const kind of kinds) timesRow(label[kind], results.plugin[kind]);
+  timesRow(`${label.managedPlugin}, release executable`, results.release.firstCall);
   const dynamicFirst = median(results.plugin.managed.firstAnswerMs);
   const pluginFirst = median(results.plugin.managedPlugin.firstAnswerMs);
+  const executableFirst = median(results.release.firstCall.firstAnswerMs);
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   push(
     "",
     `The certificate's first answer through the provider plugin ÷ through the dynamic resources' plugin: ` +
-      `${fmtMs(pluginFirst)} ÷ ${fmtMs(dynamicFirst)} = **${ratio(pluginFirst, dynamicFirst)}**.`,
+      `${fmtMs(pluginFirst)} ÷ ${fmtMs(dynamicFirst)} = **${ratio(pluginFirst, dynamicFirst)}**; the release's ` +
+      `executable ÷ the npm package's \`bin\`: ${fmtMs(executableFirst)} ÷ ${fmtMs(pluginFirst)} = ` +
+      `**${ratio(executableFirst, pluginFirst)}**.`,
+    "",
+    `The release archive (\`npm run release\`) is ${mb(results.release.archiveBytes)}; the executable in it ` +
+      `${mb(results.release.executableBytes)}, of which the Node.js binary is most.`,
     "",
     `In-process, after \`@pulumi/pulumi\` is loaded: \`require("pulumi-atlas-x509")\` (the program) ` +
       `${median(results.moduleLoad.programImportMs).toFixed(1)} ms, \`require("pulumi-atlas-x509/runtime")\` (the ` +
       `plugin) ${median(results.moduleLoad.runtimeImportMs).toFixed(1)} ms, \`require("pulumi-atlas-x509/plugin")\` ` +
       `(a program on the plugin route) ${median(results.moduleLoad.pluginProgramImportMs).toFixed(1)} ms.`,
   );
-  return lines.join("\n");
+  return lines;
 }

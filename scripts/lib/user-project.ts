@@ -1,6 +1,7 @@
 // A Pulumi project as a user has one: a folder with Pulumi.yaml, package.json, tsconfig.json and index.ts, this
 // package installed from its `npm pack` tarball (as from the registry), and the `pulumi` CLI run in it as a
-// command. Nothing here goes through the Automation API: the CLI, the Node.js language host, ts-node and the
+// command. A project without package.json (Pulumi YAML with the plugin from its release archive) gets no npm
+// install, and no Node.js on its PATH. Nothing here goes through the Automation API: the CLI, the Node.js language host, ts-node and the
 // dynamic-provider plugin all run as they do on a user's machine, against a file backend in a temporary folder.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -28,7 +29,7 @@ export function packThisPackage(destination: string): string {
 export interface UserProjectOptions {
   /** The folder to copy as the project (an example of this repository, or any user program). */
   source: string;
-  /** This package as users get it: the tarball of `npm pack`. */
+  /** This package as users get it: the tarball of `npm pack` (used when the project has a package.json). */
   tarball: string;
   /** Holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` (scripts/ensure-pulumi-cli). */
   pulumiBinDir: string;
@@ -64,6 +65,8 @@ export class UserProject {
     readonly dir: string,
     readonly backendDir: string,
     private readonly pulumiBinDir: string,
+    /** Whether the project is an npm project, which runs on Node.js. */
+    private readonly usesNode: boolean,
   ) {}
 
   static create(options: UserProjectOptions): UserProject {
@@ -73,26 +76,20 @@ export class UserProject {
       recursive: true,
       filter: (src) => !["node_modules", "package-lock.json", "bin"].includes(path.basename(src)),
     });
-    const manifestPath = path.join(dir, "package.json");
-    const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Manifest;
-    if (!manifest.dependencies?.[PACKAGE_NAME]) throw new Error(`${options.source}/package.json lacks ${PACKAGE_NAME}`);
-    // The dependency a user has on the registry release, pointed at this checkout's tarball instead; the
-    // Pulumi SDK at the version this checkout is tested with.
-    manifest.dependencies[PACKAGE_NAME] = `file:${options.tarball}`;
-    manifest.dependencies["@pulumi/pulumi"] = checkoutPulumiVersion();
-    fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-    installDependencies(dir, manifest, options);
+    const usesNode = fs.existsSync(path.join(dir, "package.json"));
+    if (usesNode) installThisPackage(dir, options);
     const backendDir = path.join(root, "backend");
     fs.mkdirSync(backendDir);
-    return new UserProject(root, dir, backendDir, options.pulumiBinDir);
+    return new UserProject(root, dir, backendDir, options.pulumiBinDir, usesNode);
   }
 
-  /** The environment of a user's shell: the CLI and Node.js 22 on PATH, a file backend, nothing of this checkout. */
+  /**
+   * The environment of a user's shell: the CLI on PATH, with Node.js 22 and the system's tools for an npm project
+   * (none for another: the system's folders may hold a node too), a file backend, nothing of this checkout.
+   */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
-      PATH: [this.pulumiBinDir, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
-        path.delimiter,
-      ),
+      PATH: this.path().join(path.delimiter),
       HOME: process.env.HOME ?? os.tmpdir(),
       TMPDIR: os.tmpdir(),
       PULUMI_HOME: path.join(this.root, ".pulumi-home"),
@@ -102,6 +99,12 @@ export class UserProject {
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       ...extra,
     };
+  }
+
+  /** The folders of the project's PATH. */
+  path(): string[] {
+    const nodeAndSystem = [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
+    return [this.pulumiBinDir, ...(this.usesNode ? nodeAndSystem : [])];
   }
 
   /** Runs `pulumi <args>` in the project folder and resolves when it ends, whatever its exit code. */
@@ -157,6 +160,19 @@ export interface Deployment {
 interface Manifest {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+}
+
+/** The package.json of the project, its dependency on this package pointed at the tarball; then npm install. */
+function installThisPackage(dir: string, options: UserProjectOptions): void {
+  const manifestPath = path.join(dir, "package.json");
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Manifest;
+  if (!manifest.dependencies?.[PACKAGE_NAME]) throw new Error(`${options.source}/package.json lacks ${PACKAGE_NAME}`);
+  // The dependency a user has on the registry release, pointed at this checkout's tarball instead; the
+  // Pulumi SDK at the version this checkout is tested with.
+  manifest.dependencies[PACKAGE_NAME] = `file:${options.tarball}`;
+  manifest.dependencies["@pulumi/pulumi"] = checkoutPulumiVersion();
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
+  installDependencies(dir, manifest, options);
 }
 
 function checkoutPulumiVersion(): string {

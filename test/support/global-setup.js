@@ -1,7 +1,8 @@
 // Runs once before all test files: shows which Node runs the tests, puts the Pulumi CLI on PATH (found by
-// scripts/lib/pulumi-cli.ts; scripts/ensure-pulumi-cli builds it from Go modules on the first run), and packs this
+// scripts/lib/pulumi-cli.ts; scripts/ensure-pulumi-cli builds it from Go modules on the first run), packs this
 // package once with `npm pack` for the user-project tests, which install it from that tarball as users install it
-// from the registry.
+// from the registry, and builds the provider plugin's release archive once (scripts/lib/release.ts: kept from an
+// earlier run when its inputs are unchanged), which they install with `pulumi plugin install`.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -11,13 +12,18 @@ module.exports = async function globalSetup() {
   // `npm test` built dist/ first (pretest): the tools' compiled helpers are there.
   const { findPulumiCli } = require(path.join(root, "dist", "scripts", "lib", "pulumi-cli.js"));
   const { packThisPackage } = require(path.join(root, "dist", "scripts", "lib", "user-project.js"));
+  const { buildReleaseArchive } = require(path.join(root, "dist", "scripts", "lib", "release.js"));
+  // The Python host too, for the Python example (the demo asks for none).
   const { binDir, version: pulumiVersion } = findPulumiCli({ onPath: true, languageHosts: ["python"] });
   // The tarball holds what `npm publish` would ship.
   process.env.PULUMI_ATLAS_X509_TARBALL = packThisPackage(path.join(root, ".work", "pack"));
+  const archive = await buildReleaseArchive();
+  process.env.PULUMI_ATLAS_X509_RELEASE_ARCHIVE = archive.path;
   // Installs of earlier runs hold earlier tarballs: start afresh (the first project of this run installs).
   fs.rmSync(path.join(root, ".work", "user-project-installs"), { recursive: true, force: true });
   process.stdout.write(
     `\n[test environment] node ${process.version}, pulumi CLI ${pulumiVersion} (${binDir}), ` +
-      `package ${path.basename(process.env.PULUMI_ATLAS_X509_TARBALL)}\n`,
+      `package ${path.basename(process.env.PULUMI_ATLAS_X509_TARBALL)}, ` +
+      `plugin ${archive.fileName} (${archive.reused ? "kept from an earlier build" : "built"})\n`,
   );
 };

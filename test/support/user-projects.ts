@@ -1,11 +1,14 @@
 // The user-project test layer's common steps: a copy of an example installed from the package tarball (packed
-// once by global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on
-// what the CLI left behind.
+// once by global-setup.js), or the provider plugin installed from its release archive (built once by
+// global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on what the
+// CLI left behind.
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
+import { startPluginServer } from "../../scripts/lib/plugin-server";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
+import { releaseVersion } from "../../scripts/lib/release";
 import { repoRoot } from "../../scripts/lib/repo-root";
-import { UserProject, type Deployment } from "../../scripts/lib/user-project";
+import { UserProject, type CliRun, type Deployment } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "./state";
 
 export const MANAGED_CERTIFICATE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
@@ -25,6 +28,34 @@ export function userProjectFrom(source: string): UserProject {
     pulumiBinDir: pulumiBinDir(),
     installCache: path.join(repoRoot, ".work", "user-project-installs"),
   });
+}
+
+/** The provider plugin's release archive for linux-amd64, built by jest's globalSetup. */
+export function releaseArchive(): string {
+  const archive = process.env.PULUMI_ATLAS_X509_RELEASE_ARCHIVE;
+  if (!archive) throw new Error("run the user-project tests through jest: its globalSetup builds the release");
+  return archive;
+}
+
+/**
+ * `pulumi plugin install resource atlas-x509 <version> --server <url>` in the project, as a user installs a
+ * provider's release: the URL is a loopback server holding the release archive, started for this install only.
+ * Returns what the CLI printed; fails unless the CLI fetched the archive from the server.
+ */
+export async function installPluginFromRelease(project: UserProject): Promise<CliRun> {
+  const archive = releaseArchive();
+  const server = await startPluginServer([archive]);
+  try {
+    const install = ["plugin", "install", "resource", "atlas-x509", releaseVersion(), "--server", server.url];
+    const run = await project.pulumiOk(install);
+    const fetched = `GET /${path.basename(archive)} 200`;
+    if (!server.requests.includes(fetched)) {
+      throw new Error(`the CLI did not fetch the archive (${server.requests.join(", ") || "no request"})`);
+    }
+    return run;
+  } finally {
+    await server.close();
+  }
 }
 
 /**

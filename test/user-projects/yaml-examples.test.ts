@@ -1,17 +1,18 @@
-// The Pulumi YAML examples, the way a user runs them: a copy of the folder with this package installed from its
-// `npm pack` tarball (which brings the provider plugin's launcher into node_modules/.bin, where Pulumi.yaml's
-// `plugins:` entry points), and the `pulumi` CLI with its YAML language host run in it against emulators on
-// loopback. The steps of one example build on each other and say so in their names.
+// The Pulumi YAML examples, the way a user runs them: a copy of the folder (no package.json, no `plugins:` entry),
+// the provider plugin installed from its release archive with `pulumi plugin install --server` from a loopback
+// server, and the `pulumi` CLI with its YAML language host run in it against emulators on loopback, with no Node.js
+// on the PATH of the CLI and the plugin. The steps of one example build on each other and say so in their names.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
 import { packageSchema } from "../../provider/plugin/schema";
-import { repoRoot } from "../../scripts/lib/repo-root";
+import { releaseVersion } from "../../scripts/lib/release";
 import type { UserProject } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "../support/state";
 import {
   atlasCalls,
   initStack,
+  installPluginFromRelease,
   PLUGIN_CUSTOMER_X509_CONFIG,
   PLUGIN_MANAGED_CERTIFICATE,
   PLUGIN_PROVIDER,
@@ -22,6 +23,16 @@ import {
 import { mutualTlsClientName, opensslCheck } from "../support/x509-checks";
 
 jest.setTimeout(300_000);
+
+/** The version in package.json, which the release archive and its executable carry. */
+const packageVersion = releaseVersion();
+
+/** An entry of `pulumi plugin ls --json`. */
+interface PluginListing {
+  name: string;
+  kind: string;
+  version: string;
+}
 
 interface ClientOutput {
   certificateKeyPem: string;
@@ -40,6 +51,7 @@ describe("examples/yaml-managed-certs as a user's project", () => {
       seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })),
     });
     project = userProjectFrom("examples/yaml-managed-certs");
+    await installPluginFromRelease(project);
     await initStack(project, emulator, "atlas-x509");
   });
   afterAll(async () => {
@@ -64,10 +76,19 @@ describe("examples/yaml-managed-certs as a user's project", () => {
     await project.setConfig("atlas-x509:privateKey", emulator.credentials.privateKey, { secret: true });
   });
 
-  it("`pulumi package get-schema` on the installed launcher prints the plugin's schema", async () => {
-    const run = await project.pulumiOk(["package", "get-schema", "./node_modules/.bin/pulumi-resource-atlas-x509"]);
-    const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
-    expect(JSON.parse(run.stdout)).toEqual(packageSchema(version));
+  it("has no npm in it: no package.json, no `plugins:` entry, no Node.js on the PATH of the CLI and its plugins", async () => {
+    expect(fs.readdirSync(project.dir).filter((file) => /^(package\.json|node_modules)$/.test(file))).toEqual([]);
+    expect(fs.readFileSync(path.join(project.dir, "Pulumi.yaml"), "utf8")).not.toMatch(/^plugins:/m);
+    expect(project.path().filter((dir) => fs.existsSync(path.join(dir, "node")))).toEqual([]);
+  });
+
+  it("`pulumi plugin ls` lists the plugin installed from the release, and `pulumi package get-schema` prints its schema", async () => {
+    const listed = JSON.parse((await project.pulumiOk(["plugin", "ls", "--json"])).stdout) as PluginListing[];
+    expect(listed.map(({ name, kind, version }) => ({ name, kind, version }))).toEqual([
+      { name: "atlas-x509", kind: "resource", version: packageVersion },
+    ]);
+    const run = await project.pulumiOk(["package", "get-schema", "atlas-x509"]);
+    expect(JSON.parse(run.stdout)).toEqual(packageSchema(packageVersion));
   });
 
   it("previews one certificate per service without calling Atlas", async () => {
@@ -177,6 +198,7 @@ describe("examples/yaml-customer-pki adopting a project's existing bundle with `
     emulator = await startEmulator({ keyBits: 2048 });
     await emulator.control.setCustomerX509(emulator.projectId, bundle);
     project = userProjectFrom("examples/yaml-customer-pki");
+    await installPluginFromRelease(project);
     await initStack(project, emulator, "atlas-x509");
   });
   afterAll(async () => {
@@ -252,6 +274,7 @@ describe("examples/yaml-two-organizations: two explicit providers, two Atlas org
       startEmulator({ keyBits: 2048, seedUsers: [{ username: "reporting-job", x509Type: "MANAGED" }] }),
     ]);
     project = userProjectFrom("examples/yaml-two-organizations");
+    await installPluginFromRelease(project);
     await project.pulumiOk(["stack", "init", "dev"]);
     for (const [org, emulator] of [
       ["retail", retail],
