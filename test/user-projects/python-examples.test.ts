@@ -51,6 +51,9 @@ describe("examples/python-managed-certs as a user's project", () => {
     expect(venv.installed.pulumi).toBe(pinned);
     const { version } = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { version: string };
     expect(venv.installed.pulumi_atlas_x509).toBe(version);
+    // The CLI, and every plugin it starts, sees no Node.js: the plugin from the release archive needs none.
+    const folders = venv.activated.PATH.split(path.delimiter);
+    expect(folders.filter((folder) => fs.existsSync(path.join(folder, "node")))).toEqual([]);
   });
 
   it("`pulumi plugin install --server` fetches the plugin's release archive, and the stack takes secret config", async () => {
@@ -60,6 +63,27 @@ describe("examples/python-managed-certs as a user's project", () => {
     const stackConfig = fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8");
     expect(stackConfig).toMatch(/atlas-x509:privateKey:\s+secure:/);
     expect(plainSecretsIn([stackConfig], emulator)).toEqual([]);
+  });
+
+  it("after the install, bad settings fail `pulumi preview` naming each key, echoing no secret, before any Atlas call", async () => {
+    await project.setConfig("atlas-x509:requestTimeoutSeconds", "soon");
+    await project.setConfig("atlas-x509:privateKey", "hunter2 with-a-space", { secret: true });
+    try {
+      await emulator.control.resetRequests();
+      const preview = await project.pulumi(["preview"], inVenv);
+      expect(preview.code).not.toBe(0);
+      const shown = preview.stdout + preview.stderr;
+      expect(shown).toMatch(/property requestTimeoutSeconds value \{soon\} has a problem: must be a whole number/);
+      expect(shown).toMatch(/property privateKey value \{\[secret\]\} has a problem: contains white space/);
+      expect(shown).not.toContain("hunter2");
+      // No stack trace of the plugin's. (The Python SDK may print one of its own for the registration the engine
+      // cancelled after the failed check: that is Pulumi's output, not this provider's.)
+      expect(shown).not.toMatch(/\n\s+at .+\.js:\d+/);
+      expect(await atlasCalls(emulator)).toEqual([]);
+    } finally {
+      await project.pulumiOk(["config", "rm", "atlas-x509:requestTimeoutSeconds"]);
+      await project.setConfig("atlas-x509:privateKey", emulator.credentials.privateKey, { secret: true });
+    }
   });
 
   it("after the install, `pulumi preview` runs the Python program and shows the certificate, without calling Atlas", async () => {
