@@ -1,8 +1,9 @@
 // A Pulumi project as a user has one: a folder with Pulumi.yaml, package.json, tsconfig.json and index.ts, this
 // package installed from its `npm pack` tarball (as from the registry), and the `pulumi` CLI run in it as a
 // command. A project without package.json (Pulumi YAML with the plugin from its release archive) gets no npm
-// install, and no Node.js on its PATH. Nothing here goes through the Automation API: the CLI, the Node.js language host, ts-node and the
-// dynamic-provider plugin all run as they do on a user's machine, against a file backend in a temporary folder.
+// install, and no Node.js on its PATH. Nothing here goes through the Automation API: the CLI, the Node.js language
+// host, ts-node and the dynamic-provider plugin all run as they do on a user's machine, against a file backend in
+// a temporary folder.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";

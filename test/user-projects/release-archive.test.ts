@@ -1,7 +1,7 @@
 // The provider plugin's release archive, as a user downloads it (built once by jest's globalSetup with
 // scripts/lib/release.ts): what it holds, its executable run with nothing of Node.js around it, and the CLI
 // installing it from the file. The YAML examples (yaml-examples.test.ts) run on it installed from a server.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -20,6 +20,15 @@ jest.setTimeout(120_000);
 const version = releaseVersion();
 
 describe("the release archive", () => {
+  it("`npm run release` (its script, after the build) prints the archive's path, kept when nothing changed", () => {
+    const run = spawnSync(process.execPath, [path.join(repoRoot, "dist", "scripts", "release.js")], {
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${releaseArchive()}\n`);
+    expect(run.stderr).toMatch(/unchanged inputs, kept/);
+  });
+
   it("is named as `pulumi plugin install` asks for it, and holds the executable, LICENSE and README.md", () => {
     expect(path.basename(releaseArchive())).toBe(`pulumi-resource-atlas-x509-v${version}-linux-amd64.tar.gz`);
     const listing = execFileSync("tar", ["-tvzf", releaseArchive()], { encoding: "utf8" }).trim().split("\n");
