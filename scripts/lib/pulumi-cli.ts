@@ -1,5 +1,6 @@
 // Finds the Pulumi CLI for the tools and the tests: scripts/ensure-pulumi-cli prints one bin directory holding
-// `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` (a `pulumi` on PATH wins; otherwise it
+// `pulumi`, `pulumi-language-nodejs`, `pulumi-language-yaml`, `pulumi-resource-pulumi-nodejs` and the optional
+// language hosts a caller names (a `pulumi` on PATH wins; otherwise it
 // builds them from Go modules into a cache on the first run). The demo, the benchmark, the load tool and jest's
 // globalSetup (test/support/global-setup.js, through the compiled dist/scripts/lib/pulumi-cli.js) call findPulumiCli;
 // the engine harness of the same process or of a child (jest's workers) reads the directory back with pulumiBinDir.
@@ -24,14 +25,14 @@ export interface FindPulumiCliOptions {
    */
   onPath?: boolean;
   /**
-   * Optional language hosts to add to the bin directory (`scripts/ensure-pulumi-cli` builds them on the first run),
-   * for the tests of programs in those languages. Default none: the demo needs none.
+   * Optional language hosts to add to the bin directory (scripts/ensure-pulumi-cli builds them on the first run):
+   * the tests ask for them, the demo and the benchmark do not. Default none.
    */
-  languageHosts?: OptionalLanguageHost[];
+  languageHosts?: readonly LanguageHost[];
 }
 
-/** The language hosts scripts/ensure-pulumi-cli adds when named. */
-export type OptionalLanguageHost = "go" | "python";
+/** The optional language hosts scripts/ensure-pulumi-cli knows. */
+export type LanguageHost = "go" | "python";
 
 /**
  * Runs scripts/ensure-pulumi-cli (its progress goes to this process's stderr), records the bin directory in

@@ -1,9 +1,9 @@
-// A Pulumi project as a user has one: a folder with Pulumi.yaml, package.json, tsconfig.json and index.ts, this
-// package installed from its `npm pack` tarball (as from the registry), and the `pulumi` CLI run in it as a
-// command. A project without package.json (Pulumi YAML with the plugin from its release archive) gets no npm
-// install, and no Node.js on its PATH. Nothing here goes through the Automation API: the CLI, the Node.js language
-// host, ts-node and the dynamic-provider plugin all run as they do on a user's machine, against a file backend in
-// a temporary folder.
+// A Pulumi project as a user has one: a folder with Pulumi.yaml and the program (for Node.js: package.json,
+// tsconfig.json and index.ts, with this package installed from its `npm pack` tarball, as from the registry), and
+// the `pulumi` CLI run in it as a command. A project without package.json (Pulumi YAML, Go, Python, with the plugin
+// from its release archive) gets no npm install, and no Node.js on its PATH. Nothing here goes through the
+// Automation API: the CLI, the language hosts, ts-node and the plugins all run as they do on a user's machine,
+// against a file backend in a temporary folder.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -30,12 +30,18 @@ export function packThisPackage(destination: string): string {
 export interface UserProjectOptions {
   /** The folder to copy as the project (an example of this repository, or any user program). */
   source: string;
-  /** This package as users get it: the tarball of `npm pack` (used when the project has a package.json). */
-  tarball: string;
+  /** This package as users get it: the tarball of `npm pack`; required when the project has a package.json. */
+  tarball?: string;
   /** Holds `pulumi`, `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs` (scripts/ensure-pulumi-cli). */
   pulumiBinDir: string;
-  /** Where installed node_modules trees are kept between projects with the same dependencies. */
-  installCache: string;
+  /**
+   * The folders of the tools the project's language needs, on PATH after the CLI's. Default: for an npm project,
+   * Node.js 22 and the system's folders; for another, none (the system's folders may hold a node too). A Go
+   * project names only Go's, so nothing it runs finds a `node`.
+   */
+  toolDirs?: string[];
+  /** Where installed node_modules trees are kept between projects with the same dependencies (with `tarball`). */
+  installCache?: string;
 }
 
 export interface CliRun {
@@ -66,8 +72,7 @@ export class UserProject {
     readonly dir: string,
     readonly backendDir: string,
     private readonly pulumiBinDir: string,
-    /** Whether the project is an npm project, which runs on Node.js. */
-    private readonly usesNode: boolean,
+    private readonly toolDirs: string[],
   ) {}
 
   static create(options: UserProjectOptions): UserProject {
@@ -81,12 +86,14 @@ export class UserProject {
     if (usesNode) installThisPackage(dir, options);
     const backendDir = path.join(root, "backend");
     fs.mkdirSync(backendDir);
-    return new UserProject(root, dir, backendDir, options.pulumiBinDir, usesNode);
+    const nodeAndSystem = [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
+    const toolDirs = options.toolDirs ?? (usesNode ? nodeAndSystem : []);
+    return new UserProject(root, dir, backendDir, options.pulumiBinDir, toolDirs);
   }
 
   /**
-   * The environment of a user's shell: the CLI on PATH, with Node.js 22 and the system's tools for an npm project
-   * (none for another: the system's folders may hold a node too), a file backend, nothing of this checkout.
+   * The environment of a user's shell: the CLI and the language's tools on PATH, a file backend, nothing of this
+   * checkout.
    */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
@@ -102,10 +109,9 @@ export class UserProject {
     };
   }
 
-  /** The folders of the project's PATH. */
+  /** The folders of the project's PATH: the CLI's, then the language's tools'. */
   path(): string[] {
-    const nodeAndSystem = [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
-    return [this.pulumiBinDir, ...(this.usesNode ? nodeAndSystem : [])];
+    return [this.pulumiBinDir, ...this.toolDirs];
   }
 
   /** Runs `pulumi <args>` in the project folder and resolves when it ends, whatever its exit code. */
@@ -163,17 +169,21 @@ interface Manifest {
   devDependencies?: Record<string, string>;
 }
 
-/** The package.json of the project, its dependency on this package pointed at the tarball; then npm install. */
+/**
+ * The dependency a user has on the registry release, pointed at this checkout's tarball instead, and the Pulumi SDK
+ * at the version this checkout is tested with; then `npm install`.
+ */
 function installThisPackage(dir: string, options: UserProjectOptions): void {
   const manifestPath = path.join(dir, "package.json");
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as Manifest;
   if (!manifest.dependencies?.[PACKAGE_NAME]) throw new Error(`${options.source}/package.json lacks ${PACKAGE_NAME}`);
-  // The dependency a user has on the registry release, pointed at this checkout's tarball instead; the
-  // Pulumi SDK at the version this checkout is tested with.
+  if (!options.tarball || !options.installCache) {
+    throw new Error(`${options.source} has a package.json: give the package's tarball and an install cache`);
+  }
   manifest.dependencies[PACKAGE_NAME] = `file:${options.tarball}`;
   manifest.dependencies["@pulumi/pulumi"] = checkoutPulumiVersion();
   fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-  installDependencies(dir, manifest, options);
+  installDependencies(dir, manifest, options.tarball, options.installCache);
 }
 
 function checkoutPulumiVersion(): string {
@@ -189,16 +199,16 @@ function checkoutPulumiVersion(): string {
  * install: the first is a real `npm install`, later ones get hard links of its node_modules, which Node.js and
  * Pulumi's closure serializer cannot tell apart from a fresh install.
  */
-function installDependencies(dir: string, manifest: Manifest, options: UserProjectOptions): void {
+function installDependencies(dir: string, manifest: Manifest, tarball: string, installCache: string): void {
   const key = createHash("sha256")
     .update(JSON.stringify([manifest.dependencies, manifest.devDependencies]))
-    .update(fs.readFileSync(options.tarball))
+    .update(fs.readFileSync(tarball))
     .digest("hex")
     .slice(0, 16);
-  const cached = path.join(options.installCache, key);
+  const cached = path.join(installCache, key);
   if (!fs.existsSync(path.join(cached, "node_modules"))) {
-    fs.mkdirSync(options.installCache, { recursive: true });
-    const staging = fs.mkdtempSync(path.join(options.installCache, `${key}-`));
+    fs.mkdirSync(installCache, { recursive: true });
+    const staging = fs.mkdtempSync(path.join(installCache, `${key}-`));
     fs.copyFileSync(path.join(dir, "package.json"), path.join(staging, "package.json"));
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
       cwd: staging,

@@ -2,8 +2,10 @@
 // once by global-setup.js), or the provider plugin installed from its release archive (built once by
 // global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on what the
 // CLI left behind.
+import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import type { Emulator } from "../../emulator";
+import { goModulePath } from "../../provider/plugin/schema";
 import { startPluginServer } from "../../scripts/lib/plugin-server";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { releaseVersion } from "../../scripts/lib/release";
@@ -56,6 +58,23 @@ export async function installPluginFromRelease(project: UserProject): Promise<Cl
   } finally {
     await server.close();
   }
+}
+
+/**
+ * A copy of a Go example (relative to the repository root) whose go.mod `replace` points at this checkout's
+ * generated SDK, as a user of the unpublished SDK points it at their copy. Its commands find only the CLI and Go
+ * on PATH: no Node.js, so the provider plugin must be the release archive's executable.
+ */
+export function goProjectFrom(source: string): UserProject {
+  const goBin = path.join(execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim(), "bin");
+  const project = UserProject.create({
+    source: path.join(repoRoot, source),
+    pulumiBinDir: pulumiBinDir(),
+    toolDirs: [goBin],
+  });
+  const sdk = path.join(repoRoot, "sdk", "go");
+  execFileSync(path.join(goBin, "go"), ["mod", "edit", `-replace=${goModulePath}=${sdk}`], { cwd: project.dir });
+  return project;
 }
 
 /**
