@@ -32,7 +32,7 @@ export interface FindPulumiCliOptions {
 }
 
 /** The optional language hosts scripts/ensure-pulumi-cli knows. */
-export type LanguageHost = "go";
+export type LanguageHost = "go" | "python";
 
 /**
  * Runs scripts/ensure-pulumi-cli (its progress goes to this process's stderr), records the bin directory in

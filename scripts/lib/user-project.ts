@@ -1,9 +1,9 @@
-// A Pulumi project as a user has one: a folder with Pulumi.yaml, package.json, tsconfig.json and index.ts, this
-// package installed from its `npm pack` tarball (as from the registry), and the `pulumi` CLI run in it as a
-// command. A project without package.json (Pulumi YAML or Go, with the plugin from its release archive) gets no npm
-// install, and no Node.js on its PATH. Nothing here goes through the Automation API: the CLI, the Node.js language
-// host, ts-node and the dynamic-provider plugin all run as they do on a user's machine, against a file backend in
-// a temporary folder.
+// A Pulumi project as a user has one: a folder with Pulumi.yaml and the program (for Node.js: package.json,
+// tsconfig.json and index.ts, with this package installed from its `npm pack` tarball, as from the registry), and
+// the `pulumi` CLI run in it as a command. A project without package.json (Pulumi YAML, Go, Python, with the plugin
+// from its release archive) gets no npm install, and no Node.js on its PATH. Nothing here goes through the
+// Automation API: the CLI, the language hosts, ts-node and the plugins all run as they do on a user's machine,
+// against a file backend in a temporary folder.
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -88,8 +88,8 @@ export class UserProject {
   }
 
   /**
-   * The environment of a user's shell: the CLI on PATH, with Node.js 22 and the system's tools for an npm project
-   * (none for another: the system's folders may hold a node too), a file backend, nothing of this checkout.
+   * The environment of a user's shell: the CLI and the language's tools on PATH, a file backend, nothing of this
+   * checkout.
    */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
@@ -105,7 +105,7 @@ export class UserProject {
     };
   }
 
-  /** The folders of the project's PATH. */
+  /** The folders of the project's PATH: the CLI's, then the language's tools'. */
   path(): string[] {
     const nodeAndSystem = [path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"];
     return [this.pulumiBinDir, ...this.toolDirs, ...(this.usesNode ? nodeAndSystem : [])];

@@ -13,8 +13,8 @@ module.exports = async function globalSetup() {
   const { findPulumiCli } = require(path.join(root, "dist", "scripts", "lib", "pulumi-cli.js"));
   const { packThisPackage } = require(path.join(root, "dist", "scripts", "lib", "user-project.js"));
   const { buildReleaseArchive } = require(path.join(root, "dist", "scripts", "lib", "release.js"));
-  // The Go language host too, for the Go examples (`npm test`'s pretest asked for the same).
-  const { binDir, version: pulumiVersion } = findPulumiCli({ onPath: true, languageHosts: ["go"] });
+  // The Go and Python language hosts too, for those examples (`npm test`'s pretest asked for the same).
+  const { binDir, version: pulumiVersion } = findPulumiCli({ onPath: true, languageHosts: ["go", "python"] });
   // The tarball holds what `npm publish` would ship.
   process.env.PULUMI_ATLAS_X509_TARBALL = packThisPackage(path.join(root, ".work", "pack"));
   const archive = await buildReleaseArchive();
