@@ -10,6 +10,9 @@
 //   network error / timeout      retry        fail: a certificate may exist, its key is lost
 //   other 4xx                    fail         fail
 //   auth step failed (not sent)  retried like an idempotent request: the API request itself never left
+//   stopped (cancel, deadline)   fail at once, the attempt in flight aborted: a POST .../certs may have issued a
+//                                certificate whose key is lost; during a retry wait, nothing was processed
+import { anySignal, operationSignal, stopReason } from "./abort";
 import type { AtlasAuth } from "./auth";
 import {
   AtlasApiError,
@@ -57,14 +60,24 @@ export interface TransportOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   userAgent: string;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits before a retry; rejects at once when `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   fetch?: typeof fetch;
   logger?: AtlasLogger;
+  /** Aborts every request and retry wait of this transport (the plugin's Cancel). */
+  signal?: AbortSignal;
 }
 
 const API = {
   v2: { prefix: "/api/atlas/v2", mediaType: "application/vnd.atlas.2023-01-01+json" },
   "v1.0": { prefix: "/api/atlas/v1.0", mediaType: "application/json" },
+} as const;
+
+const STOPPED_HINTS = {
+  cancelled: "the operation was cancelled before Atlas answered; run it again to finish it.",
+  timeout:
+    "the resource's customTimeouts ran out before Atlas answered; run again, with a longer customTimeouts if " +
+    "Atlas is slow.",
 } as const;
 
 /** 429s answered with `Retry-After: 0` cost no wait: this bounds them too. */
@@ -108,13 +121,18 @@ export class Transport {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const label = `${request.method} ${path}${query}`;
 
+    // The client's signal (cancel) and the operation's (deadline): either ends the request, retries and all.
+    const stop = anySignal([this.#options.signal, operationSignal()]);
     let retries = 0; // after failures other than 429, up to retry.maxRetries
     let rateLimitedRetries = 0;
     let rateLimitWaitMs = 0; // waited on 429s, up to retry.maxRateLimitWaitMs
     for (let attempt = 1; ; attempt++) {
+      if (stop?.aborted) throw this.#stopped(request, path, stop, attempt - 1, false);
       let failure: Failure;
       try {
-        const init: RequestInit = { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
+        const perAttempt = AbortSignal.timeout(timeoutMs);
+        const signal = anySignal([stop, perAttempt]);
+        const init: RequestInit = { method: request.method, headers, body, signal };
         const response = await auth.fetch(url, init, this.#options.fetch);
         const text = await response.text();
         logger?.debug(`atlas ${label} -> ${response.status} (attempt ${attempt})`);
@@ -128,6 +146,10 @@ export class Transport {
           ...describeErrorBody(text),
         };
       } catch (error) {
+        if (stop?.aborted) {
+          logger?.debug(`atlas ${label} -> stopped: ${stopReason(stop).kind} (attempt ${attempt})`);
+          throw this.#stopped(request, path, stop, attempt, true);
+        }
         failure = classifyThrown(error, timeoutMs);
         logger?.debug(
           `atlas ${label} -> ${failure.authError ? "auth step failed" : failure.kind} (attempt ${attempt})`,
@@ -151,8 +173,32 @@ export class Transport {
         retries++;
         logger?.debug(`atlas ${label} retry ${retries} of ${retry.maxRetries} in ${delay} ms`);
       }
-      await this.#options.sleep(delay);
+      try {
+        await this.#options.sleep(delay, stop);
+      } catch (error) {
+        if (stop?.aborted) throw this.#stopped(request, path, stop, attempt, false);
+        throw error;
+      }
     }
+  }
+
+  /**
+   * The error of a request stopped by cancel or deadline. `inFlight`: an attempt was under way, so a request that
+   * is not safe to repeat may have been carried out; stopped before an attempt or during a wait, none was.
+   */
+  #stopped(request: ApiRequest, path: string, stop: AbortSignal, attempts: number, inFlight: boolean): AtlasApiError {
+    const reason = stopReason(stop);
+    const maybeProcessed = inFlight && request.safety !== "idempotent";
+    return new AtlasApiError({
+      kind: reason.kind,
+      method: request.method,
+      path,
+      detail: reason.message,
+      hint: maybeProcessed ? LOST_KEY_HINT : STOPPED_HINTS[reason.kind],
+      attempts: Math.max(1, attempts),
+      outcomeUnknown: maybeProcessed,
+      cause: reason,
+    });
   }
 
   #toError(request: ApiRequest, path: string, failure: Failure, attempts: number): AtlasApiError {
