@@ -46,3 +46,28 @@ export function anySignal(signals: ReadonlyArray<AbortSignal | undefined>): Abor
   if (present.length <= 1) return present[0];
   return AbortSignal.any(present);
 }
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts, whichever comes first. */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * An auth step's failure before the request left (waiting for another request's digest challenge): whatever ended
+ * the wait, Atlas never saw this request, so it is retried like an idempotent one and cannot have issued anything.
+ */
+export class RequestNotSent extends Error {
+  static {
+    this.prototype.name = "RequestNotSent";
+  }
+
+  constructor(readonly reason: unknown) {
+    super("the request was not sent", { cause: reason });
+  }
+}

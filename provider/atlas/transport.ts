@@ -9,10 +9,12 @@
 //   5xx                          retry        fail: a certificate may exist, its key is lost
 //   network error / timeout      retry        fail: a certificate may exist, its key is lost
 //   other 4xx                    fail         fail
-//   auth step failed (not sent)  retried like an idempotent request: the API request itself never left
+//   auth step failed (not sent)  retried like an idempotent request: the API request itself never left (also when
+//                                it timed out waiting for another request's digest challenge)
 //   stopped (cancel, deadline)   fail at once, the attempt in flight aborted: a POST .../certs may have issued a
-//                                certificate whose key is lost; during a retry wait, nothing was processed
-import { anySignal, operationSignal, stopReason } from "./abort";
+//                                certificate whose key is lost; stopped during a retry wait or before it was sent,
+//                                nothing was processed
+import { anySignal, operationSignal, RequestNotSent, stopReason } from "./abort";
 import type { AtlasAuth } from "./auth";
 import {
   AtlasApiError,
@@ -92,6 +94,8 @@ interface Failure {
   cause?: unknown;
   /** The auth step failed (e.g. the token request): the API request was not sent. */
   authError?: AtlasApiError;
+  /** The request never left (it ended while waiting for another request's digest challenge). */
+  notSent?: boolean;
 }
 
 export class Transport {
@@ -148,7 +152,7 @@ export class Transport {
       } catch (error) {
         if (stop?.aborted) {
           logger?.debug(`atlas ${label} -> stopped: ${stopReason(stop).kind} (attempt ${attempt})`);
-          throw this.#stopped(request, path, stop, attempt, true);
+          throw this.#stopped(request, path, stop, attempt, !(error instanceof RequestNotSent));
         }
         failure = classifyThrown(error, timeoutMs);
         logger?.debug(
@@ -203,7 +207,8 @@ export class Transport {
 
   #toError(request: ApiRequest, path: string, failure: Failure, attempts: number): AtlasApiError {
     if (failure.authError) return failure.authError.withAttempts(attempts);
-    const maybeProcessed = request.safety !== "idempotent" && (failure.kind !== "http" || (failure.status ?? 0) >= 500);
+    const maybeProcessed =
+      request.safety !== "idempotent" && !failure.notSent && (failure.kind !== "http" || (failure.status ?? 0) >= 500);
     const hint = maybeProcessed ? LOST_KEY_HINT : hintFor(failure.status, failure.errorCode, this.#options.auth.kind);
     return new AtlasApiError({
       kind: failure.kind,
@@ -221,7 +226,7 @@ export class Transport {
 }
 
 function isRetryable(failure: Failure, safety: RequestSafety): boolean {
-  const effective = failure.authError ? "idempotent" : safety;
+  const effective = failure.authError || failure.notSent ? "idempotent" : safety;
   if (failure.kind !== "http") return effective === "idempotent";
   const status = failure.status ?? 0;
   if (status === 429) return true;
@@ -230,6 +235,7 @@ function isRetryable(failure: Failure, safety: RequestSafety): boolean {
 }
 
 function classifyThrown(error: unknown, timeoutMs: number): Failure {
+  if (error instanceof RequestNotSent) return { ...classifyThrown(error.reason, timeoutMs), notSent: true };
   if (error instanceof AtlasApiError) {
     return { kind: error.kind, status: error.status, authError: error };
   }
