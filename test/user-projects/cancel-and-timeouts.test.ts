@@ -1,7 +1,7 @@
-// Stopping an operation on the provider plugin route, as users do it, through the `pulumi` CLI in a copy of
-// examples/yaml-managed-certs: Ctrl-C (SIGINT to the CLI) while Atlas is answering a certificate POST, and a
-// resource's customTimeouts running out while Atlas is slow. The emulator holds or delays the POSTs, so the stop
-// lands while a request is in flight.
+// Stopping an operation as users do it, through the `pulumi` CLI: Ctrl-C (SIGINT to the CLI) while Atlas is
+// answering a certificate POST, on the plugin route (a copy of examples/yaml-managed-certs) and on the dynamic route
+// (examples/managed-certs), and a resource's customTimeouts running out while Atlas is slow (plugin route). The
+// emulator holds or delays the POSTs, so the stop lands while a request is in flight.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type Emulator } from "../../emulator";
@@ -9,6 +9,7 @@ import { killGroup, type CliRun, type UserProject } from "../../scripts/lib/user
 import {
   atlasCalls,
   initStack,
+  MANAGED_CERTIFICATE,
   PLUGIN_MANAGED_CERTIFICATE,
   plainSecretsIn,
   resourcesOf,
@@ -168,6 +169,52 @@ describe("customTimeouts on the plugin route: a create that Atlas is too slow fo
       (r) => r.outputs?.username === "orders-api",
     );
     expect(certificate?.outputs?.serialNumber).toBe(issued[0]!.serialNumber);
+    await project.pulumiOk(["destroy", "--yes"]);
+  });
+});
+
+describe("Ctrl-C during `pulumi up` on the dynamic route, while Atlas answers the certificate POST", () => {
+  let emulator: Emulator;
+  let project: UserProject;
+  const user = "orders-api";
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: user, x509Type: "MANAGED" }] });
+    project = userProjectFrom("examples/managed-certs");
+    await initStack(project, emulator);
+    await project.pulumiOk(["config", "set", "--path", "services[0]", user]);
+    // The dynamic-provider host ignores Cancel: only the attempt's own timeout ends the held POST.
+    await project.setConfig("atlas-x509:requestTimeoutSeconds", "5");
+  });
+  afterAll(async () => {
+    project?.dispose();
+    await emulator?.close();
+  });
+
+  it("lets the create in flight run to its end (its attempt times out), then ends the up without lock or pending create", async () => {
+    await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", holdMs: FOREVER_MS }]);
+    let cli: number | undefined;
+    const up = project.pulumi(["up", "--yes"], { onStart: (pid) => (cli = pid) });
+    await waitUntil(async () => (await emulator.control.issuedCertificates(emulator.projectId, user)).length === 1);
+    process.kill(cli!, "SIGINT");
+
+    const run = await endedWithin(up, cli, 60_000);
+    await emulator.control.clearFaults();
+    if (run === "still running") throw new Error("`pulumi up` was still running 60 s after SIGINT");
+    expect(run.code).not.toBe(0);
+    const shown = run.stdout + run.stderr;
+    expect(shown).toContain("^C received; cancelling");
+    expect(shown).toContain(
+      `Atlas API POST /api/atlas/v2/groups/${emulator.projectId}/databaseUsers/${user}/certs failed: timed out ` +
+        "(no complete response within 5000 ms). Hint: Atlas may have issued a certificate before the failure",
+    );
+    expect(shown).not.toContain("cancelled (");
+    const deployment = await project.exportState();
+    expect(resourcesOf(deployment, MANAGED_CERTIFICATE)).toEqual([]);
+    expect(deployment.pending_operations ?? []).toEqual([]);
+
+    await project.pulumiOk(["up", "--yes"]);
+    expect(await emulator.control.issuedCertificates(emulator.projectId, user)).toHaveLength(2);
     await project.pulumiOk(["destroy", "--yes"]);
   });
 });
