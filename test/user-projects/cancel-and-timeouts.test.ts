@@ -23,14 +23,37 @@ const services = ["orders-api", "billing-worker"];
 /** Longer than any test: a held or delayed request never completes on its own while the test runs. */
 const FOREVER_MS = 600_000;
 
-/** The run, or "still running" when it has not ended `ms` after this call (then its process group is killed). */
-async function endedWithin(run: Promise<CliRun>, processGroup: number | undefined, ms: number) {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<"still running">((resolve) => (timer = setTimeout(() => resolve("still running"), ms)));
-  const ended = await Promise.race([run, limit]);
-  clearTimeout(timer);
-  if (ended === "still running") killGroup(processGroup);
-  return ended;
+/**
+ * `pulumi up` with Atlas holding every certificate POST once it acted on it; SIGINT to the CLI (only the CLI, as
+ * Ctrl-C reaches it: the engine runs its plugins in process groups of their own) once `arrived` holds. Resolves
+ * with the run as it ended; a run still going 60 s after the SIGINT is killed and fails the test.
+ */
+async function upStoppedWithCtrlC(
+  project: UserProject,
+  emulator: Emulator,
+  arrived: () => Promise<boolean>,
+): Promise<CliRun> {
+  await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", holdMs: FOREVER_MS }]);
+  try {
+    let cli: number | undefined;
+    const up = project.pulumi(["up", "--yes"], { onStart: (pid) => (cli = pid) });
+    await waitUntil(arrived);
+    try {
+      process.kill(cli!, "SIGINT");
+    } catch {
+      const ended = await up;
+      throw new Error(`\`pulumi up\` ended before the SIGINT:\n${ended.stdout}\n${ended.stderr}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<"still running">((resolve) => (timer = setTimeout(resolve, 60_000, "still running")));
+    const ended = await Promise.race([up, limit]);
+    clearTimeout(timer);
+    if (ended !== "still running") return ended;
+    killGroup(cli);
+    throw new Error("`pulumi up` was still running 60 s after SIGINT");
+  } finally {
+    await emulator.control.clearFaults();
+  }
 }
 
 async function startProject(): Promise<{ emulator: Emulator; project: UserProject }> {
@@ -63,22 +86,9 @@ describe("Ctrl-C during `pulumi up` on the plugin route, while Atlas answers a c
   it("ends the up promptly, saying the create was cancelled and its certificate's key is lost", async () => {
     // Atlas issues the first certificate, then holds its answer: the SIGINT lands between the two. The other
     // service's request waits for that first answer (it carries the digest challenge both share).
-    await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", holdMs: FOREVER_MS }]);
-    let cli: number | undefined;
-    const up = project.pulumi(["up", "--yes"], { onStart: (pid) => (cli = pid) });
     const issuedCount = async () => (await Promise.all(services.map(issued))).flat().length;
-    await waitUntil(async () => (await issuedCount()) === 1);
+    const run = await upStoppedWithCtrlC(project, emulator, async () => (await issuedCount()) === 1);
     held = (await issued("orders-api")).length === 1 ? "orders-api" : "billing-worker";
-    try {
-      process.kill(cli!, "SIGINT");
-    } catch {
-      const ended = await up;
-      throw new Error(`\`pulumi up\` ended before the SIGINT:\n${ended.stdout}\n${ended.stderr}`);
-    }
-
-    const run = await endedWithin(up, cli, 60_000);
-    await emulator.control.clearFaults();
-    if (run === "still running") throw new Error("`pulumi up` was still running 60 s after SIGINT");
     expect(run.signal).toBeNull();
     expect(run.code).not.toBe(0);
     const shown = run.stdout + run.stderr;
@@ -192,15 +202,8 @@ describe("Ctrl-C during `pulumi up` on the dynamic route, while Atlas answers th
   });
 
   it("lets the create in flight run to its end (its attempt times out), then ends the up without lock or pending create", async () => {
-    await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", holdMs: FOREVER_MS }]);
-    let cli: number | undefined;
-    const up = project.pulumi(["up", "--yes"], { onStart: (pid) => (cli = pid) });
-    await waitUntil(async () => (await emulator.control.issuedCertificates(emulator.projectId, user)).length === 1);
-    process.kill(cli!, "SIGINT");
-
-    const run = await endedWithin(up, cli, 60_000);
-    await emulator.control.clearFaults();
-    if (run === "still running") throw new Error("`pulumi up` was still running 60 s after SIGINT");
+    const issued = async () => (await emulator.control.issuedCertificates(emulator.projectId, user)).length;
+    const run = await upStoppedWithCtrlC(project, emulator, async () => (await issued()) === 1);
     expect(run.code).not.toBe(0);
     const shown = run.stdout + run.stderr;
     expect(shown).toContain("^C received; cancelling");

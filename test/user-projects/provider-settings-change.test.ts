@@ -8,7 +8,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import type { UserProject } from "../../scripts/lib/user-project";
 import { startFrontProxy, type FrontProxy } from "../support/front-proxy";
 import { findPlainSecrets } from "../support/state";
-import { atlasCalls, PLUGIN_MANAGED_CERTIFICATE, resourcesOf, userProjectFrom } from "../support/user-projects";
+import { atlasCalls, PLUGIN_MANAGED_CERTIFICATE, resourcesOf, twoOrganizationsProject } from "../support/user-projects";
 
 jest.setTimeout(300_000);
 
@@ -37,17 +37,7 @@ describe("an explicit provider's settings changed: new baseUrl (a proxy) and a s
       startEmulator({ keyBits: 2048, seedUsers: [{ username: "reporting-job", x509Type: "MANAGED" }] }),
     ]);
     proxy = await startFrontProxy(retail.baseUrl);
-    project = userProjectFrom("examples/yaml-two-organizations");
-    await project.pulumiOk(["stack", "init", "dev"]);
-    for (const [org, emulator] of [
-      ["retail", retail],
-      ["analytics", analytics],
-    ] as const) {
-      await project.setConfig(`${org}ProjectId`, emulator.projectId);
-      await project.setConfig(`${org}BaseUrl`, emulator.baseUrl);
-      await project.setConfig(`${org}PublicKey`, emulator.credentials.publicKey);
-      await project.setConfig(`${org}PrivateKey`, emulator.credentials.privateKey, { secret: true });
-    }
+    project = await twoOrganizationsProject({ retail, analytics });
     await project.pulumiOk(["up", "--yes"]);
     certificatesBefore = await certificates();
     expect(certificatesBefore).toHaveLength(2);

@@ -17,6 +17,7 @@ import {
   PLUGIN_PROVIDER,
   plainSecretsIn,
   resourcesOf,
+  twoOrganizationsProject,
   userProjectFrom,
 } from "../support/user-projects";
 import { mutualTlsClientName, opensslCheck } from "../support/x509-checks";
@@ -251,17 +252,7 @@ describe("examples/yaml-two-organizations: two explicit providers, two Atlas org
       startEmulator({ keyBits: 2048, seedUsers: [{ username: "checkout-api", x509Type: "MANAGED" }] }),
       startEmulator({ keyBits: 2048, seedUsers: [{ username: "reporting-job", x509Type: "MANAGED" }] }),
     ]);
-    project = userProjectFrom("examples/yaml-two-organizations");
-    await project.pulumiOk(["stack", "init", "dev"]);
-    for (const [org, emulator] of [
-      ["retail", retail],
-      ["analytics", analytics],
-    ] as const) {
-      await project.setConfig(`${org}ProjectId`, emulator.projectId);
-      await project.setConfig(`${org}BaseUrl`, emulator.baseUrl);
-      await project.setConfig(`${org}PublicKey`, emulator.credentials.publicKey);
-      await project.setConfig(`${org}PrivateKey`, emulator.credentials.privateKey, { secret: true });
-    }
+    project = await twoOrganizationsProject({ retail, analytics });
   });
   afterAll(async () => {
     project?.dispose();
