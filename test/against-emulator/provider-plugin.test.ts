@@ -131,6 +131,37 @@ describe("the plugin's settings", () => {
     expect(inputs.privateKey?.[secretKey]).toBeDefined();
     expect(inputs.publicKey).toBe("k");
   });
+
+  it("diffs changed settings in detail, each an update, addition or removal in place, never a replace", async () => {
+    const diffConfig = (olds: object, news: object) =>
+      call<providerTypes.DiffResponse>(
+        "diffConfig",
+        new proto.DiffRequest()
+          .setUrn("urn:pulumi:dev::project::pulumi:providers:atlas-x509::org")
+          .setOlds(struct(olds))
+          .setNews(struct(news)),
+      );
+    const olds = { baseUrl: "https://a.test", privateKey: "p1", requestTimeoutSeconds: "30" };
+    const changed = await diffConfig(olds, { baseUrl: "https://b.test", privateKey: "p2", clientId: "c" });
+    expect(changed.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(changed.getReplacesList()).toEqual([]);
+    expect(changed.getHasdetaileddiff()).toBe(true);
+    const { Kind } = proto.PropertyDiff;
+    const map = changed.getDetaileddiffMap();
+    const detailed = Object.fromEntries(
+      changed.getDiffsList().map((key) => [key, [map.get(key)?.getKind(), map.get(key)?.getInputdiff()]]),
+    );
+    expect(map.getLength()).toBe(4);
+    expect(detailed).toEqual({
+      baseUrl: [Kind.UPDATE, true],
+      privateKey: [Kind.UPDATE, true],
+      clientId: [Kind.ADD, true],
+      requestTimeoutSeconds: [Kind.DELETE, true],
+    });
+    const same = await diffConfig(olds, { ...olds, requestTimeoutSeconds: 30 });
+    expect(same.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    expect(same.getDetaileddiffMap().getLength()).toBe(0);
+  });
 });
 
 describe("a certificate through the plugin", () => {
