@@ -20,9 +20,11 @@ export interface ProviderContextOptions {
   env?: NodeJS.ProcessEnv;
   /** Replaces the engine warning channel (tests). */
   warn?: WarningSink;
-  /** Builds the client from settings (tests set small retry delays). */
-  clientFactory?: (settings: ProviderSettings) => AtlasClient;
+  /** Builds the client from settings and the cancel signal (tests set small retry delays). */
+  clientFactory?: (settings: ProviderSettings, signal?: AbortSignal) => AtlasClient;
   now?: () => Date;
+  /** Aborts every Atlas request of this provider: the provider plugin's Cancel. */
+  signal?: AbortSignal;
 }
 
 export class ProviderContext {
@@ -30,7 +32,8 @@ export class ProviderContext {
   readonly warn: WarningSink;
   readonly now: () => Date;
   private readonly settings?: ProviderSettings;
-  private readonly clientFactory: (settings: ProviderSettings) => AtlasClient;
+  private readonly clientFactory: (settings: ProviderSettings, signal?: AbortSignal) => AtlasClient;
+  private readonly signal?: AbortSignal;
   private atlasClient?: AtlasClient;
 
   constructor(options: ProviderContextOptions = {}) {
@@ -40,17 +43,18 @@ export class ProviderContext {
     this.warn = options.warn ?? engineWarning;
     this.now = options.now ?? (() => new Date());
     this.clientFactory = options.clientFactory ?? createAtlasClient;
+    this.signal = options.signal;
   }
 
   /** The Atlas client; throws one error listing every configuration problem when there is no usable setup. */
   client(): AtlasClient {
     if (!this.settings) throw new Error(describeProblems(this.problems));
-    this.atlasClient ??= this.clientFactory(this.settings);
+    this.atlasClient ??= this.clientFactory(this.settings, this.signal);
     return this.atlasClient;
   }
 }
 
-export function createAtlasClient(settings: ProviderSettings): AtlasClient {
+export function createAtlasClient(settings: ProviderSettings, signal?: AbortSignal): AtlasClient {
   const { credentials } = settings;
   const auth =
     credentials.kind === "digest"
@@ -63,5 +67,6 @@ export function createAtlasClient(settings: ProviderSettings): AtlasClient {
     apiVersion: settings.apiVersion,
     auth,
     timeoutMs: settings.requestTimeoutMs,
+    signal,
   });
 }

@@ -1,6 +1,7 @@
 // Authentication as one pluggable step: an AtlasAuth performs one authenticated HTTP exchange and nothing else.
 // Retries, timeouts and error mapping stay in transport.ts. Credentials live in private fields only; they never
 // reach an error message, a log line or an enumerable property.
+import { abortable, RequestNotSent } from "./abort";
 import { AtlasApiError, describeErrorBody, describeNetworkError, errorName, hintFor } from "./errors";
 import { loadDigestFetch } from "./digest-fetch-loader";
 import { isJsonObject, parseJson } from "./json";
@@ -68,7 +69,15 @@ class DigestAuth implements AtlasAuth {
     const base = this.#fetchImpl ?? baseFetch;
     if (base) this.#base = base;
     const client = await this.#loadClient();
-    while (!client.hasAuth && this.#handshake) await this.#handshake.catch(() => undefined);
+    // Waiting for another request's challenge ends with this request's own signal (its timeout, cancel, deadline).
+    while (!client.hasAuth && this.#handshake) {
+      await abortable(
+        this.#handshake.catch(() => undefined),
+        init.signal,
+      ).catch((reason: unknown) => {
+        throw new RequestNotSent(reason);
+      });
+    }
     // digest-fetch writes the Authorization header into options.headers: give it a private copy per exchange.
     const exchange = client.fetch(url, { ...init, headers: plainHeaders(init) });
     if (client.hasAuth) return exchange;

@@ -28,8 +28,13 @@ export interface AtlasClientOptions {
   logger?: AtlasLogger;
   /** Product token(s) put in front of the default User-Agent "pulumi-atlas-x509/<version> node/<version>". */
   userAgent?: string;
-  /** How the retry loop waits; for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  /** How the retry loop waits; for tests. Must reject at once when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Aborts every request of this client, retry waits included (the provider plugin's Cancel). A deadline of one
+   * operation comes through withOperationSignal (abort.ts) instead: the client is shared by all operations.
+   */
+  signal?: AbortSignal;
   /** A list that has not ended after this many pages is an error. Default 200 (100,000 items). */
   maxListPages?: number;
 }
@@ -72,6 +77,7 @@ export class AtlasClient {
       sleep: options.sleep ?? sleep,
       fetch: options.fetch,
       logger: options.logger,
+      signal: options.signal,
     });
     this.#maxListPages = options.maxListPages ?? 200;
   }

@@ -3,7 +3,8 @@
 // users actually hit. Response bodies pass through `sanitizeText` before they reach any field.
 import { isJsonObject, parseJson } from "./json";
 
-export type AtlasErrorKind = "http" | "network" | "timeout";
+/** "timeout": an attempt's requestTimeoutSeconds, or the operation's customTimeouts; "cancelled": the engine's Cancel. */
+export type AtlasErrorKind = "http" | "network" | "timeout" | "cancelled";
 export type AtlasAuthKind = "digest" | "serviceAccount";
 
 export interface AtlasApiErrorInit {
@@ -20,7 +21,7 @@ export interface AtlasApiErrorInit {
   attempts: number;
   /** True when the request may have been carried out although it failed (5xx, network or timeout on a POST). */
   outcomeUnknown?: boolean;
-  /** The underlying network error, for kind "network" and "timeout". */
+  /** The underlying network error, for kind "network" and "timeout"; the stop reason, for "cancelled". */
   cause?: unknown;
 }
 
@@ -85,6 +86,8 @@ function formatMessage(init: AtlasApiErrorInit): string {
     what = [code, init.detail].filter(Boolean).join(": ");
   } else if (init.kind === "timeout") {
     what = `timed out${init.detail ? ` (${init.detail})` : ""}`;
+  } else if (init.kind === "cancelled") {
+    what = `cancelled${init.detail ? ` (${init.detail})` : ""}`;
   } else {
     what = `network error${init.detail ? ` (${init.detail})` : ""}`;
   }

@@ -9,7 +9,12 @@
 //   5xx                          retry        fail: a certificate may exist, its key is lost
 //   network error / timeout      retry        fail: a certificate may exist, its key is lost
 //   other 4xx                    fail         fail
-//   auth step failed (not sent)  retried like an idempotent request: the API request itself never left
+//   auth step failed (not sent)  retried like an idempotent request: the API request itself never left (also when
+//                                it timed out waiting for another request's digest challenge)
+//   stopped (cancel, deadline)   fail at once, the attempt in flight aborted: a POST .../certs may have issued a
+//                                certificate whose key is lost; stopped during a retry wait or before it was sent,
+//                                nothing was processed
+import { anySignal, operationSignal, RequestNotSent, stopReason } from "./abort";
 import type { AtlasAuth } from "./auth";
 import {
   AtlasApiError,
@@ -57,14 +62,24 @@ export interface TransportOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   userAgent: string;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits before a retry; rejects at once when `signal` aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   fetch?: typeof fetch;
   logger?: AtlasLogger;
+  /** Aborts every request and retry wait of this transport (the plugin's Cancel). */
+  signal?: AbortSignal;
 }
 
 const API = {
   v2: { prefix: "/api/atlas/v2", mediaType: "application/vnd.atlas.2023-01-01+json" },
   "v1.0": { prefix: "/api/atlas/v1.0", mediaType: "application/json" },
+} as const;
+
+const STOPPED_HINTS = {
+  cancelled: "the operation was cancelled before Atlas answered; run it again to finish it.",
+  timeout:
+    "the resource's customTimeouts ran out before Atlas answered; run again, with a longer customTimeouts if " +
+    "Atlas is slow.",
 } as const;
 
 /** 429s answered with `Retry-After: 0` cost no wait: this bounds them too. */
@@ -79,6 +94,8 @@ interface Failure {
   cause?: unknown;
   /** The auth step failed (e.g. the token request): the API request was not sent. */
   authError?: AtlasApiError;
+  /** The request never left (it ended while waiting for another request's digest challenge). */
+  notSent?: boolean;
 }
 
 export class Transport {
@@ -108,13 +125,18 @@ export class Transport {
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const label = `${request.method} ${path}${query}`;
 
+    // The client's signal (cancel) and the operation's (deadline): either ends the request, retries and all.
+    const stop = anySignal([this.#options.signal, operationSignal()]);
     let retries = 0; // after failures other than 429, up to retry.maxRetries
     let rateLimitedRetries = 0;
     let rateLimitWaitMs = 0; // waited on 429s, up to retry.maxRateLimitWaitMs
     for (let attempt = 1; ; attempt++) {
+      if (stop?.aborted) throw this.#stopped(request, path, stop, attempt - 1, false);
       let failure: Failure;
       try {
-        const init: RequestInit = { method: request.method, headers, body, signal: AbortSignal.timeout(timeoutMs) };
+        const perAttempt = AbortSignal.timeout(timeoutMs);
+        const signal = anySignal([stop, perAttempt]);
+        const init: RequestInit = { method: request.method, headers, body, signal };
         const response = await auth.fetch(url, init, this.#options.fetch);
         const text = await response.text();
         logger?.debug(`atlas ${label} -> ${response.status} (attempt ${attempt})`);
@@ -128,6 +150,10 @@ export class Transport {
           ...describeErrorBody(text),
         };
       } catch (error) {
+        if (stop?.aborted) {
+          logger?.debug(`atlas ${label} -> stopped: ${stopReason(stop).kind} (attempt ${attempt})`);
+          throw this.#stopped(request, path, stop, attempt, !(error instanceof RequestNotSent));
+        }
         failure = classifyThrown(error, timeoutMs);
         logger?.debug(
           `atlas ${label} -> ${failure.authError ? "auth step failed" : failure.kind} (attempt ${attempt})`,
@@ -151,13 +177,38 @@ export class Transport {
         retries++;
         logger?.debug(`atlas ${label} retry ${retries} of ${retry.maxRetries} in ${delay} ms`);
       }
-      await this.#options.sleep(delay);
+      try {
+        await this.#options.sleep(delay, stop);
+      } catch (error) {
+        if (stop?.aborted) throw this.#stopped(request, path, stop, attempt, false);
+        throw error;
+      }
     }
+  }
+
+  /**
+   * The error of a request stopped by cancel or deadline. `inFlight`: an attempt was under way, so a request that
+   * is not safe to repeat may have been carried out; stopped before an attempt or during a wait, none was.
+   */
+  #stopped(request: ApiRequest, path: string, stop: AbortSignal, attempts: number, inFlight: boolean): AtlasApiError {
+    const reason = stopReason(stop);
+    const maybeProcessed = inFlight && request.safety !== "idempotent";
+    return new AtlasApiError({
+      kind: reason.kind,
+      method: request.method,
+      path,
+      detail: reason.message,
+      hint: maybeProcessed ? LOST_KEY_HINT : STOPPED_HINTS[reason.kind],
+      attempts: Math.max(1, attempts),
+      outcomeUnknown: maybeProcessed,
+      cause: reason,
+    });
   }
 
   #toError(request: ApiRequest, path: string, failure: Failure, attempts: number): AtlasApiError {
     if (failure.authError) return failure.authError.withAttempts(attempts);
-    const maybeProcessed = request.safety !== "idempotent" && (failure.kind !== "http" || (failure.status ?? 0) >= 500);
+    const maybeProcessed =
+      request.safety !== "idempotent" && !failure.notSent && (failure.kind !== "http" || (failure.status ?? 0) >= 500);
     const hint = maybeProcessed ? LOST_KEY_HINT : hintFor(failure.status, failure.errorCode, this.#options.auth.kind);
     return new AtlasApiError({
       kind: failure.kind,
@@ -175,7 +226,7 @@ export class Transport {
 }
 
 function isRetryable(failure: Failure, safety: RequestSafety): boolean {
-  const effective = failure.authError ? "idempotent" : safety;
+  const effective = failure.authError || failure.notSent ? "idempotent" : safety;
   if (failure.kind !== "http") return effective === "idempotent";
   const status = failure.status ?? 0;
   if (status === 429) return true;
@@ -184,6 +235,7 @@ function isRetryable(failure: Failure, safety: RequestSafety): boolean {
 }
 
 function classifyThrown(error: unknown, timeoutMs: number): Failure {
+  if (error instanceof RequestNotSent) return { ...classifyThrown(error.reason, timeoutMs), notSent: true };
   if (error instanceof AtlasApiError) {
     return { kind: error.kind, status: error.status, authError: error };
   }

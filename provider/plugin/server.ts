@@ -17,6 +17,7 @@ import { packageVersion } from "../atlas/version";
 import { providerGrpc } from "../pulumi-grpc";
 import type { ResourceDiff } from "../properties";
 import { ProjectClaims } from "../resources/customerX509Config";
+import { Cancellation, withDeadline } from "./operation-deadline";
 import { inputsFromOutputs, pluginOutputs, resourceType, type PluginResourceType } from "./resource-types";
 import { packageSchema } from "./schema";
 import { hasUnknowns, nameFromUrn, plain, withSecrets, type PropertyValues } from "./values";
@@ -97,6 +98,8 @@ export class AtlasX509ProviderService {
   /** Which CustomerX509Config claims which project: the plugin process serves one provider of one stack. */
   private readonly claims = new ProjectClaims();
   private readonly providers = new Map<PluginResourceType, pulumi.dynamic.ResourceProvider>();
+  /** Aborts the Atlas requests and retry waits of every call in progress or to come. */
+  private readonly cancellation = new Cancellation();
 
   /** `warn` replaces the engine's Log call (tests). */
   constructor(private readonly warn: EngineWarning = engineWarning) {}
@@ -118,7 +121,10 @@ export class AtlasX509ProviderService {
       read: this.aboutResource((request: providerTypes.ReadRequest) => this.read(request)),
       update: this.aboutResource((request: providerTypes.UpdateRequest) => this.update(request)),
       delete: this.aboutResource((request: providerTypes.DeleteRequest) => this.delete(request)),
-      cancel: answer(async () => new emptyProto.Empty()),
+      cancel: answer(async () => {
+        this.cancellation.cancel();
+        return new emptyProto.Empty();
+      }),
     } as Partial<providerRpcTypes.IResourceProviderServer>;
   }
 
@@ -136,18 +142,30 @@ export class AtlasX509ProviderService {
     );
   }
 
-  /** A change of settings updates the provider in place: it never replaces the resources it manages. */
+  /**
+   * A change of settings updates the provider in place: it never replaces the resources it manages (a new baseUrl
+   * may be a proxy of the same Atlas, and replacing a CustomerX509Config would disable X.509 in its project). The
+   * detailed diff names each changed setting, so `preview --diff` shows which (the engine masks secret values).
+   */
   private async diffConfig(request: providerTypes.DiffRequest): Promise<providerTypes.DiffResponse> {
     const olds = valuesOf(request.getOlds());
     const news = valuesOf(request.getNews());
+    const isSet = (values: PropertyValues, name: string) => values[name] !== undefined && values[name] !== null;
     const changed = settingNames.filter((name) => String(olds[name] ?? "") !== String(news[name] ?? ""));
-    return new providerProto.DiffResponse()
+    const response = new providerProto.DiffResponse()
       .setChanges(
         changed.length > 0
           ? providerProto.DiffResponse.DiffChanges.DIFF_SOME
           : providerProto.DiffResponse.DiffChanges.DIFF_NONE,
       )
-      .setDiffsList(changed);
+      .setDiffsList(changed)
+      .setHasdetaileddiff(true);
+    const { Kind } = providerProto.PropertyDiff;
+    for (const name of changed) {
+      const kind = !isSet(olds, name) ? Kind.ADD : !isSet(news, name) ? Kind.DELETE : Kind.UPDATE;
+      response.getDetaileddiffMap().set(name, new providerProto.PropertyDiff().setKind(kind).setInputdiff(true));
+    }
+    return response;
   }
 
   private async configure(request: providerTypes.ConfigureRequest): Promise<providerTypes.ConfigureResponse> {
@@ -161,6 +179,7 @@ export class AtlasX509ProviderService {
       config: configSource(values),
       configKeys: pluginConfigKeys,
       warn: (message) => this.warn(message, this.callResource.getStore()),
+      signal: this.cancellation.signal,
     });
     this.providers.clear();
     // No secrets: the engine sends plain values and restores secrecy on what comes back (see values.ts).
@@ -243,7 +262,8 @@ export class AtlasX509ProviderService {
 
   private async create(request: providerTypes.CreateRequest): Promise<providerTypes.CreateResponse> {
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
-    const { id, outs } = await provider.create(valuesOf(request.getProperties()));
+    const properties = valuesOf(request.getProperties());
+    const { id, outs } = await withDeadline("create", request.getTimeout(), () => provider.create(properties));
     return new providerProto.CreateResponse().setId(id).setProperties(structOf(pluginOutputs(type, outs ?? {})));
   }
 
@@ -267,13 +287,16 @@ export class AtlasX509ProviderService {
     const olds = withoutDynamicProvider(valuesOf(request.getOlds()));
     const news = valuesOf(request.getNews());
     const onlyMovedFromDynamic = !(await provider.diff!(request.getId(), olds, news)).changes;
-    const outs = onlyMovedFromDynamic ? olds : (await provider.update!(request.getId(), olds, news)).outs;
+    const outs = onlyMovedFromDynamic
+      ? olds
+      : (await withDeadline("update", request.getTimeout(), () => provider.update!(request.getId(), olds, news))).outs;
     return new providerProto.UpdateResponse().setProperties(structOf(pluginOutputs(type, outs ?? {})));
   }
 
   private async delete(request: providerTypes.DeleteRequest): Promise<emptyTypes.Empty> {
     const { provider } = this.providerFor(typeFromUrn(request.getUrn()));
-    await provider.delete!(request.getId(), valuesOf(request.getProperties()));
+    const properties = valuesOf(request.getProperties());
+    await withDeadline("delete", request.getTimeout(), () => provider.delete!(request.getId(), properties));
     return new emptyProto.Empty();
   }
 }

@@ -1,10 +1,11 @@
 // The provider plugin's gRPC service, called as the engine calls it (protobuf requests in, protobuf answers out)
 // against the emulator over real HTTP: its schema against the TypeScript classes, settings checks, detailed diffs,
-// secret outputs, import reads, and errors. The CLI-level tests (test/user-projects/) run the same service as a
+// secret outputs, import reads, errors, and what bounds an operation (customTimeouts, Cancel). The CLI-level tests (test/user-projects/) run the same service as a
 // process started by the engine.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import type * as emptyTypes from "google-protobuf/google/protobuf/empty_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import { startEmulator, type Emulator } from "../../emulator";
@@ -22,9 +23,10 @@ import { SCHEMA_FILE } from "../../scripts/lib/sdk-generation";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the protobuf classes the engine's requests are made of */
 const proto = require("@pulumi/pulumi/proto/provider_pb") as typeof providerTypes;
-const { Struct } = require(
-  require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [require.resolve("@pulumi/pulumi")] }),
-) as typeof structTypes;
+const fromPulumi = (id: string): unknown =>
+  require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
+const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
+const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb") as typeof emptyTypes;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const committedSchema = path.join(repoRoot, SCHEMA_FILE);
@@ -135,6 +137,37 @@ describe("the plugin's settings", () => {
     expect(inputs.privateKey?.[secretKey]).toBeDefined();
     expect(inputs.publicKey).toBe("k");
   });
+
+  it("diffs changed settings in detail, each an update, addition or removal in place, never a replace", async () => {
+    const diffConfig = (olds: object, news: object) =>
+      call<providerTypes.DiffResponse>(
+        "diffConfig",
+        new proto.DiffRequest()
+          .setUrn("urn:pulumi:dev::project::pulumi:providers:atlas-x509::org")
+          .setOlds(struct(olds))
+          .setNews(struct(news)),
+      );
+    const olds = { baseUrl: "https://a.test", privateKey: "p1", requestTimeoutSeconds: "30" };
+    const changed = await diffConfig(olds, { baseUrl: "https://b.test", privateKey: "p2", clientId: "c" });
+    expect(changed.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_SOME);
+    expect(changed.getReplacesList()).toEqual([]);
+    expect(changed.getHasdetaileddiff()).toBe(true);
+    const { Kind } = proto.PropertyDiff;
+    const map = changed.getDetaileddiffMap();
+    const detailed = Object.fromEntries(
+      changed.getDiffsList().map((key) => [key, [map.get(key)?.getKind(), map.get(key)?.getInputdiff()]]),
+    );
+    expect(map.getLength()).toBe(4);
+    expect(detailed).toEqual({
+      baseUrl: [Kind.UPDATE, true],
+      privateKey: [Kind.UPDATE, true],
+      clientId: [Kind.ADD, true],
+      requestTimeoutSeconds: [Kind.DELETE, true],
+    });
+    const same = await diffConfig(olds, { ...olds, requestTimeoutSeconds: 30 });
+    expect(same.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
+    expect(same.getDetaileddiffMap().getLength()).toBe(0);
+  });
 });
 
 describe("a certificate through the plugin", () => {
@@ -236,5 +269,66 @@ describe("a CA bundle through the plugin", () => {
     const error = (await call("create", request).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/404 GROUP_NOT_FOUND[\s\S]*Hint:/);
     expect(error.message).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("the bounds of an operation: the timeout the engine sends (customTimeouts), and Cancel", () => {
+  const urn = urnOf(CUSTOMER, "bounded");
+  const [first, second] = [
+    makeCertificate({ commonName: "Bounded CA 1" }),
+    makeCertificate({ commonName: "Bounded CA 2" }),
+  ];
+  /** Atlas acts on the request only after 10 minutes: only a bound of the plugin ends it. */
+  const slow = (method: string, pathIncludes: string) =>
+    emulator.control.injectFaults([{ method, pathIncludes, delayMs: 600_000 }]);
+  afterEach(() => emulator.control.clearFaults());
+
+  it("ends an Update and a Delete when their timeouts run out, naming which customTimeouts", async () => {
+    const projectId = await emulator.control.createProject();
+    const news = (cas: string) => struct({ projectId, cas, expiryWarningDays: 30, [resourceNameKey]: "bounded" });
+    const created = await call<providerTypes.CreateResponse>(
+      "create",
+      new proto.CreateRequest().setUrn(urn).setProperties(news(first.certificatePem)),
+    );
+    const state = created.getProperties()!;
+
+    await slow("PATCH", "/userSecurity");
+    const update = new proto.UpdateRequest()
+      .setUrn(urn)
+      .setId(created.getId())
+      .setOlds(state)
+      .setNews(news(second.certificatePem))
+      .setTimeout(1);
+    await expect(call("update", update)).rejects.toThrow(
+      /PATCH \S+\/userSecurity failed: timed out \(the resource's customTimeouts\.update of 1s ran out\)/,
+    );
+
+    await slow("DELETE", "/userSecurity/customerX509");
+    const remove = new proto.DeleteRequest().setUrn(urn).setId(created.getId()).setProperties(state).setTimeout(1);
+    await expect(call("delete", remove)).rejects.toThrow(/customTimeouts\.delete of 1s ran out/);
+    expect((await emulator.control.userSecurity(projectId)).customerX509?.cas).toContain(
+      first.certificatePem.split("\n")[1],
+    );
+  });
+
+  it("after Cancel, fails the Create under way saying so, and sends no further request", async () => {
+    // A service of its own: Cancel is the last call an engine makes to a plugin.
+    const callService = caller(new AtlasX509ProviderService(async () => undefined));
+    const args = { baseUrl: emulator.baseUrl, ...emulator.credentials };
+    await callService("configure", new proto.ConfigureRequest().setArgs(struct(args)));
+    const projectId = await emulator.control.createProject();
+    await slow("GET", `/groups/${projectId}/userSecurity`);
+    const creating = callService(
+      "create",
+      new proto.CreateRequest()
+        .setUrn(urn)
+        .setProperties(struct({ projectId, cas: first.certificatePem, expiryWarningDays: 30, [resourceNameKey]: "b" })),
+    );
+    await callService("cancel", new Empty());
+    await expect(creating).rejects.toThrow(/failed: cancelled \(the Pulumi engine cancelled the operation/);
+    await emulator.control.resetRequests();
+    const read = new proto.ReadRequest().setUrn(urn).setId(projectId);
+    await expect(callService("read", read)).rejects.toThrow(/cancelled/);
+    expect(await emulator.control.requests()).toEqual([]);
   });
 });

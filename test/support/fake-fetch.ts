@@ -69,3 +69,16 @@ export function hang(call: RecordedCall): Promise<Response> {
     call.signal?.addEventListener("abort", () => reject(call.signal!.reason), { once: true });
   });
 }
+
+/** A step like `hang`, and a promise that resolves once a request reached it: the moment to stop the request. */
+export function hangOnArrival(): { step: Step; arrived: Promise<RecordedCall> } {
+  let announce!: (call: RecordedCall) => void;
+  const arrived = new Promise<RecordedCall>((resolve) => (announce = resolve));
+  return {
+    step: (call) => {
+      announce(call);
+      return hang(call);
+    },
+    arrived,
+  };
+}

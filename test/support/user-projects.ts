@@ -102,6 +102,26 @@ export async function setCredentials(
   await project.setConfig(`${namespace}:privateKey`, emulator.credentials.privateKey, { secret: true });
 }
 
+/**
+ * A copy of examples/yaml-two-organizations with a stack whose two organizations are two emulators: each one's
+ * project id, base URL and API keys (the private key secret), as a user sets them.
+ */
+export async function twoOrganizationsProject(organizations: {
+  retail: Emulator;
+  analytics: Emulator;
+}): Promise<UserProject> {
+  const project = userProjectFrom("examples/yaml-two-organizations");
+  await installPluginFromRelease(project);
+  await project.pulumiOk(["stack", "init", "dev"]);
+  for (const [org, emulator] of Object.entries(organizations)) {
+    await project.setConfig(`${org}ProjectId`, emulator.projectId);
+    await project.setConfig(`${org}BaseUrl`, emulator.baseUrl);
+    await project.setConfig(`${org}PublicKey`, emulator.credentials.publicKey);
+    await project.setConfig(`${org}PrivateKey`, emulator.credentials.privateKey, { secret: true });
+  }
+  return project;
+}
+
 /** The emulator's requests since its log was last reset, other than digest challenges, as `METHOD path`. */
 export async function atlasCalls(emulator: Emulator): Promise<string[]> {
   return (await emulator.control.requests()).filter((r) => r.status !== 401).map((r) => `${r.method} ${r.path}`);

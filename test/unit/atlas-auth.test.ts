@@ -6,7 +6,7 @@ import ts from "typescript";
 import { digestAuth, serviceAccountAuth } from "../../provider/atlas/auth";
 import { AtlasClient } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";
-import { atlasError, json, networkError, scriptedFetch, type RecordedCall } from "../support/fake-fetch";
+import { atlasError, hangOnArrival, json, networkError, scriptedFetch, type RecordedCall } from "../support/fake-fetch";
 
 const mockDigestModule = { loads: 0 };
 jest.mock("../../provider/atlas/digest-fetch-loader", () => ({
@@ -182,6 +182,44 @@ describe("digest", () => {
       /^Digest username="pub",realm="MMS Public API",nonce="n0nce",uri="\/api\/atlas\/v2\/groups\/g\/userSecurity\?pretty=false",/,
     );
     expect(header).not.toContain("priv");
+  });
+
+  it("stops waiting for another call's challenge when its own signal aborts, saying nothing was sent", async () => {
+    const { step, arrived } = hangOnArrival();
+    const server = scriptedFetch(step);
+    const auth = digestAuth("pub", "priv", server.fetch);
+    const url = "https://atlas.test/api/atlas/v2/groups/g/userSecurity";
+    const first = auth.fetch(url, { method: "GET", headers: {}, signal: AbortSignal.timeout(600_000) });
+    await arrived;
+    const stop = new AbortController();
+    const second = auth.fetch(url, { method: "GET", headers: {}, signal: stop.signal });
+    const reason = new Error("stopped");
+    stop.abort(reason);
+    await expect(second).rejects.toMatchObject({ name: "RequestNotSent", reason });
+    expect(server.calls).toHaveLength(1);
+    void first.catch(() => undefined);
+  });
+
+  it("a POST certs cancelled while it waits for another call's challenge was never sent: no key is lost", async () => {
+    const { step, arrived } = hangOnArrival();
+    const server = scriptedFetch(step);
+    const cancel = new AbortController();
+    const client = new AtlasClient({
+      baseUrl: "https://atlas.test",
+      auth: digestAuth("pub", "priv", server.fetch),
+      signal: cancel.signal,
+      timeoutMs: 600_000,
+    });
+    const reading = client.getUserSecurity(GROUP).catch((error: unknown) => error);
+    await arrived;
+    const creating = client.createUserCert(GROUP, "app", 3).catch((error: unknown) => error);
+    cancel.abort();
+    const error = await creating;
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error).toMatchObject({ kind: "cancelled", outcomeUnknown: false });
+    expect((error as Error).message).not.toContain("private key never arrived");
+    expect(await reading).toMatchObject({ kind: "cancelled" });
+    expect(server.calls).toHaveLength(1);
   });
 
   it("is kept as a real import() in the compiled CommonJS output", () => {

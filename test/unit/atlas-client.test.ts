@@ -1,6 +1,18 @@
 // Pure unit tests of AtlasClient and its transport over a scripted fetch: headers, paths, bodies, retries.
+import { OperationStopped, withOperationSignal } from "../../provider/atlas/abort";
 import { AtlasClient, pathSegment, type AtlasClientOptions } from "../../provider/atlas/client";
-import { atlasError, hang, json, networkError, noAuth, scriptedFetch, type Step } from "../support/fake-fetch";
+import { LOST_KEY_HINT } from "../../provider/atlas/errors";
+import { sleep } from "../../provider/atlas/retry";
+import {
+  atlasError,
+  hang,
+  hangOnArrival,
+  json,
+  networkError,
+  noAuth,
+  scriptedFetch,
+  type Step,
+} from "../support/fake-fetch";
 import { failure } from "../support/failure";
 
 const GROUP = "5f1a2b3c4d5e6f7a8b9c0d1e";
@@ -331,5 +343,109 @@ describe("retries", () => {
     const { client, calls } = setup([bug]);
     await expect(client.getUserSecurity(GROUP)).rejects.toBe(bug);
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe("cancellation and operation deadlines", () => {
+  const cancelled = () => new OperationStopped("cancelled", "the Pulumi engine cancelled the operation");
+  const deadline = () => new OperationStopped("timeout", "the resource's customTimeouts.create of 3s ran out");
+
+  it("a cancel aborts the POST certs in flight at once: cancelled, not retried, and its key may be lost", async () => {
+    const cancel = new AbortController();
+    const { step, arrived } = hangOnArrival();
+    const { client, calls } = setup([step], { signal: cancel.signal, timeoutMs: 600_000 });
+    const creating = failure(client.createUserCert(GROUP, "app", 3));
+    await arrived;
+    cancel.abort(cancelled());
+    const err = await creating;
+    expect(calls).toHaveLength(1);
+    expect(err).toMatchObject({ kind: "cancelled", status: undefined, attempts: 1, outcomeUnknown: true });
+    expect(err.message).toBe(
+      `Atlas API POST /api/atlas/v2/groups/${GROUP}/databaseUsers/app/certs failed: cancelled ` +
+        `(the Pulumi engine cancelled the operation). Hint: ${LOST_KEY_HINT}`,
+    );
+  });
+
+  it("a cancel ends a retry wait at once; a POST that was only rate-limited issued nothing", async () => {
+    const cancel = new AbortController();
+    let waiting!: () => void;
+    const inWait = new Promise<void>((resolve) => (waiting = resolve));
+    const { client, calls } = setup([atlasError(429, "RATE_LIMITED", "x", { "retry-after": "60" })], {
+      signal: cancel.signal,
+      sleep: (ms, signal) => {
+        waiting();
+        return sleep(ms, signal);
+      },
+    });
+    const creating = failure(client.createUserCert(GROUP, "app", 3));
+    await inWait;
+    cancel.abort(cancelled());
+    const err = await creating;
+    expect(calls).toHaveLength(1);
+    expect(err).toMatchObject({ kind: "cancelled", outcomeUnknown: false });
+    expect(err.message).not.toContain(LOST_KEY_HINT);
+    expect(err.message).toMatch(/cancelled \(the Pulumi engine cancelled the operation\)\. Hint: .*run it again/);
+  });
+
+  it("after a cancel, no request leaves", async () => {
+    const cancel = new AbortController();
+    cancel.abort(cancelled());
+    const { client, calls } = setup([json(200, {})], { signal: cancel.signal });
+    const err = await failure(client.getUserSecurity(GROUP));
+    expect(calls).toHaveLength(0);
+    expect(err).toMatchObject({ kind: "cancelled", outcomeUnknown: false });
+  });
+
+  it("a plain abort() of the client's signal reads as a cancel", async () => {
+    const cancel = new AbortController();
+    const { step, arrived } = hangOnArrival();
+    const { client } = setup([step], { signal: cancel.signal });
+    const reading = failure(client.getUserSecurity(GROUP));
+    await arrived;
+    cancel.abort();
+    expect((await reading).kind).toBe("cancelled");
+  });
+
+  it("an operation's deadline ends an idempotent request without the retries a per-attempt timeout gets", async () => {
+    const operation = new AbortController();
+    const { step, arrived } = hangOnArrival();
+    const { client, calls } = setup([step], { timeoutMs: 600_000 });
+    const reading = failure(withOperationSignal(operation.signal, () => client.getUserSecurity(GROUP)));
+    await arrived;
+    operation.abort(deadline());
+    const err = await reading;
+    expect(calls).toHaveLength(1);
+    expect(err).toMatchObject({ kind: "timeout", outcomeUnknown: false });
+    expect(err.message).toMatch(
+      /failed: timed out \(the resource's customTimeouts\.create of 3s ran out\)\. Hint: .*longer customTimeouts/,
+    );
+  });
+
+  it("an operation's deadline ends a POST certs in flight with the lost-key hint", async () => {
+    const operation = new AbortController();
+    const { step, arrived } = hangOnArrival();
+    const { client } = setup([step], { timeoutMs: 600_000 });
+    const creating = failure(withOperationSignal(operation.signal, () => client.createUserCert(GROUP, "app", 3)));
+    await arrived;
+    operation.abort(deadline());
+    const err = await creating;
+    expect(err).toMatchObject({ kind: "timeout", outcomeUnknown: true, hint: LOST_KEY_HINT });
+    expect(err.message).toContain("customTimeouts.create of 3s ran out");
+  });
+
+  it("within a live operation, a per-attempt timeout is still retried", async () => {
+    const operation = new AbortController();
+    const { client, calls } = setup([hang, json(200, { customerX509: { cas: "CA" } })], { timeoutMs: 20 });
+    const security = await withOperationSignal(operation.signal, () => client.getUserSecurity(GROUP));
+    expect(security).toEqual({ customerX509: { cas: "CA" } });
+    expect(calls).toHaveLength(2);
+  });
+
+  it("requests outside the operation are not stopped by its deadline", async () => {
+    const operation = new AbortController();
+    const { client } = setup([json(200, {})]);
+    await withOperationSignal(operation.signal, async () => undefined);
+    operation.abort(deadline());
+    await expect(client.getUserSecurity(GROUP)).resolves.toEqual({});
   });
 });

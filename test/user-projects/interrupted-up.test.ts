@@ -5,6 +5,7 @@
 import { startEmulator, type Emulator } from "../../emulator";
 import { killGroup, type UserProject } from "../../scripts/lib/user-project";
 import { initStack, MANAGED_CERTIFICATE, plainSecretsIn, resourcesOf, userProjectFrom } from "../support/user-projects";
+import { waitUntil } from "../support/wait";
 
 jest.setTimeout(300_000);
 
@@ -30,7 +31,7 @@ describe("a `pulumi up` killed between Atlas's answer and the engine's record", 
     await emulator.control.injectFaults([{ method: "POST", pathIncludes: certsPath, holdMs: 120_000 }]);
     let processGroup: number | undefined;
     const up = project.pulumi(["up", "--yes"], { onStart: (group) => (processGroup = group) });
-    await waitFor(async () => (await emulator.control.issuedCertificates(emulator.projectId, user)).length === 1);
+    await waitUntil(async () => (await emulator.control.issuedCertificates(emulator.projectId, user)).length === 1);
     killGroup(processGroup);
     expect((await up).signal).toBe("SIGKILL");
     await emulator.control.clearFaults();
@@ -71,11 +72,3 @@ describe("a `pulumi up` killed between Atlas's answer and the engine's record", 
     await project.pulumiOk(["destroy", "--yes"]);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -21,6 +21,7 @@ import {
   PLUGIN_PROVIDER,
   plainSecretsIn,
   resourcesOf,
+  twoOrganizationsProject,
   userProjectFrom,
 } from "../support/user-projects";
 import { opensslCheck } from "../support/x509-checks";
@@ -244,18 +245,7 @@ describe("examples/yaml-two-organizations: two explicit providers, two Atlas org
       startEmulator({ keyBits: 2048, seedUsers: [{ username: "checkout-api", x509Type: "MANAGED" }] }),
       startEmulator({ keyBits: 2048, seedUsers: [{ username: "reporting-job", x509Type: "MANAGED" }] }),
     ]);
-    project = userProjectFrom("examples/yaml-two-organizations");
-    await installPluginFromRelease(project);
-    await project.pulumiOk(["stack", "init", "dev"]);
-    for (const [org, emulator] of [
-      ["retail", retail],
-      ["analytics", analytics],
-    ] as const) {
-      await project.setConfig(`${org}ProjectId`, emulator.projectId);
-      await project.setConfig(`${org}BaseUrl`, emulator.baseUrl);
-      await project.setConfig(`${org}PublicKey`, emulator.credentials.publicKey);
-      await project.setConfig(`${org}PrivateKey`, emulator.credentials.privateKey, { secret: true });
-    }
+    project = await twoOrganizationsProject({ retail, analytics });
   });
   afterAll(async () => {
     project?.dispose();
