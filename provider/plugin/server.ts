@@ -19,6 +19,7 @@ import { packageVersion } from "../atlas/version";
 import type { ResourceDiff } from "../properties";
 import { ProjectClaims } from "../resources/customerX509Config";
 import { inputsFromOutputs, pluginOutputs, resourceType, type PluginResourceType } from "./resource-types";
+import { engineLinkHandlers } from "./engine-link";
 import { packageSchema } from "./schema";
 import { hasUnknowns, nameFromUrn, plain, withSecrets, type PropertyValues } from "./values";
 import type * as pulumi from "@pulumi/pulumi";
@@ -105,8 +106,8 @@ export class AtlasX509ProviderService {
   private context?: ProviderContext;
   /** The URN of the resource call in progress: the provider classes warn without knowing it (see diagnostics.ts). */
   private readonly callResource = new AsyncLocalStorage<string>();
-  /** Which CustomerX509Config claims which project: the plugin process serves one provider of one stack. */
-  private readonly claims = new ProjectClaims();
+  /** Which CustomerX509Config claims which project, in the one stack of an engine; each new engine starts afresh. */
+  private claims = new ProjectClaims();
   private readonly providers = new Map<PluginResourceType, pulumi.dynamic.ResourceProvider>();
 
   /** `warn` replaces the engine's Log call (tests). */
@@ -130,6 +131,7 @@ export class AtlasX509ProviderService {
       update: this.aboutResource((request: providerTypes.UpdateRequest) => this.update(request)),
       delete: this.aboutResource((request: providerTypes.DeleteRequest) => this.delete(request)),
       cancel: answer(async () => new emptyProto.Empty()),
+      ...engineLinkHandlers(() => (this.claims = new ProjectClaims())),
     } as Partial<providerRpcTypes.IResourceProviderServer>;
   }
 
@@ -253,6 +255,8 @@ export class AtlasX509ProviderService {
   }
 
   private async create(request: providerTypes.CreateRequest): Promise<providerTypes.CreateResponse> {
+    // A preview (see engine-link.ts): the inputs stand for the state, as the engine itself answers without Handshake.
+    if (request.getPreview()) return new providerProto.CreateResponse().setProperties(request.getProperties());
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
     const { id, outs } = await provider.create(valuesOf(request.getProperties()));
     return new providerProto.CreateResponse().setId(id).setProperties(structOf(pluginOutputs(type, outs ?? {})));
@@ -274,6 +278,7 @@ export class AtlasX509ProviderService {
   }
 
   private async update(request: providerTypes.UpdateRequest): Promise<providerTypes.UpdateResponse> {
+    if (request.getPreview()) return new providerProto.UpdateResponse().setProperties(request.getNews());
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
     const olds = withoutDynamicProvider(valuesOf(request.getOlds()));
     const news = valuesOf(request.getNews());
@@ -295,15 +300,15 @@ function typeFromUrn(urn: string): string {
   return qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1);
 }
 
-/** Serves the plugin on a loopback port and prints the port, which is how the engine finds it. */
-export async function serve(): Promise<number> {
+/** Serves the plugin on a loopback port (0: a free one) and prints the port, which is how the engine finds it. */
+export async function serve(requestedPort = 0): Promise<number> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 1024 * 1024 * 400 });
   server.addService(
     providerRpc.ResourceProviderService,
     new AtlasX509ProviderService().handlers() as grpcTypes.UntypedServiceImplementation,
   );
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`127.0.0.1:${requestedPort}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
