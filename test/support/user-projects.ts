@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type { Emulator } from "../../emulator";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { repoRoot } from "../../scripts/lib/repo-root";
-import { UserProject, type Deployment } from "../../scripts/lib/user-project";
+import { UserProject, type Deployment, type RunOptions } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "./state";
 
 export const MANAGED_CERTIFICATE = "pulumi-nodejs:dynamic/atlas:ManagedX509Certificate";
@@ -85,4 +85,45 @@ function privateKeyLine(pem: string): string {
   const key = /-----BEGIN PRIVATE KEY-----\s+([A-Za-z0-9+/=]{40,})/.exec(pem)?.[1];
   if (!key) throw new Error("no PKCS#8 private key in the PEM");
   return key;
+}
+
+export interface EngineDiagnostic {
+  severity: string;
+  /** The resource the diagnostic is about; empty when the engine was told none (it shows under the stack). */
+  urn: string;
+  message: string;
+}
+
+/**
+ * Runs `pulumi <args> --json` (an up or a destroy) and returns the diagnostics the engine reported, each with its
+ * severity: a plugin's warning is `warning`, its raw stderr `info#err`. The CLI prints the preview as one JSON
+ * document (from a `{` line to a `}` line) with a `diagnostics` list, then the update's engine events, one JSON
+ * object a line.
+ */
+export async function engineDiagnostics(
+  project: UserProject,
+  args: string[],
+  options: RunOptions = {},
+): Promise<EngineDiagnostic[]> {
+  type Diagnostic = Partial<EngineDiagnostic>;
+  const run = await project.pulumiOk([...args, "--json"], options);
+  const previews = (run.stdout.match(/^\{$[\s\S]*?^\}$/gm) ?? []).map(
+    (document) => (JSON.parse(document) as { diagnostics?: Diagnostic[] }).diagnostics ?? [],
+  );
+  const events = (run.stdout.match(/^\{"sequence".*$/gm) ?? []).map(
+    (line) => (JSON.parse(line) as { diagnosticEvent?: Diagnostic }).diagnosticEvent,
+  );
+  if (previews.length === 0) throw new Error(`${run.command} printed no preview:\n${run.stdout}`);
+  return [...previews.flat(), ...events]
+    .filter((d): d is Diagnostic => d !== undefined)
+    .map((d) => ({ severity: d.severity ?? "", urn: d.urn ?? "", message: d.message ?? "" }));
+}
+
+/** Polls `condition` until it holds; the deadline only bounds the wait for the event it watches. */
+export async function waitFor(condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

@@ -6,7 +6,14 @@
 import { startEmulator, type Emulator } from "../../emulator";
 import { killAll, processesUnder, waitUntilGone } from "../../scripts/lib/processes";
 import { killGroup, type UserProject } from "../../scripts/lib/user-project";
-import { initStack, MANAGED_CERTIFICATE, plainSecretsIn, resourcesOf, userProjectFrom } from "../support/user-projects";
+import {
+  initStack,
+  MANAGED_CERTIFICATE,
+  plainSecretsIn,
+  resourcesOf,
+  userProjectFrom,
+  waitFor,
+} from "../support/user-projects";
 
 jest.setTimeout(300_000);
 
@@ -78,11 +85,3 @@ describe("a `pulumi up` killed between Atlas's answer and the engine's record", 
     await project.pulumiOk(["destroy", "--yes"]);
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
