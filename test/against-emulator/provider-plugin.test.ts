@@ -3,7 +3,6 @@
 // secret outputs, import reads, and errors. The CLI-level tests (test/user-projects/) run the same service as a
 // process started by the engine.
 import * as pulumi from "@pulumi/pulumi";
-import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import { startEmulator, type Emulator } from "../../emulator";
 import { packageVersion } from "../../provider/atlas/version";
@@ -15,33 +14,15 @@ import { resourceTypes } from "../../provider/plugin/resource-types";
 import { packageSchema } from "../../provider/plugin/schema";
 import { AtlasX509ProviderService } from "../../provider/plugin/server";
 import { makeCertificate } from "../../scripts/lib/pki";
+import { caller, struct } from "../support/plugin-service";
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the protobuf classes the engine's requests are made of */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the protobuf classes of the engine's requests
 const proto = require("@pulumi/pulumi/proto/provider_pb") as typeof providerTypes;
-const { Struct } = require(
-  require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [require.resolve("@pulumi/pulumi")] }),
-) as typeof structTypes;
-/* eslint-enable @typescript-eslint/no-require-imports */
 
 const secretKey = "4dabf18193072939515e22adb298388d";
 const MANAGED = "atlas-x509:index:ManagedX509Certificate";
 const CUSTOMER = "atlas-x509:index:CustomerX509Config";
 const urnOf = (type: string, name: string) => `urn:pulumi:dev::project::${type}::${name}`;
-const struct = (values: object) => Struct.fromJavaScript(values as Record<string, structTypes.JavaScriptValue>);
-
-type Handlers = Record<
-  string,
-  (call: { request: unknown }, callback: (error: unknown, value: unknown) => void) => void
->;
-
-/** One gRPC method of the service, as a promise. */
-function caller(service: AtlasX509ProviderService) {
-  const handlers = service.handlers() as unknown as Handlers;
-  return <Response>(method: string, request: unknown) =>
-    new Promise<Response>((resolve, reject) =>
-      handlers[method]!({ request }, (error, value) => (error ? reject(error) : resolve(value as Response))),
-    );
-}
 
 let emulator: Emulator;
 let call: ReturnType<typeof caller>;
