@@ -2,7 +2,7 @@
 // once by global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on
 // what the CLI left behind.
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { UserProject, type Deployment, type RunOptions } from "../../scripts/lib/user-project";
@@ -39,6 +39,24 @@ export async function initStack(
   await project.pulumiOk(["stack", "init", "dev"]);
   await project.setConfig("projectId", emulator.projectId);
   await setCredentials(project, emulator, namespace);
+}
+
+/**
+ * An emulator (2048-bit keys, quicker than Atlas's 4096) holding the MANAGED database users `usernames`, and a
+ * copy of `source` with a stack set up against it (initStack).
+ */
+export async function projectWithEmulator(
+  source: string,
+  usernames: string[],
+  namespace: "mongodbatlas" | "atlas-x509",
+): Promise<{ emulator: Emulator; project: UserProject }> {
+  const emulator = await startEmulator({
+    keyBits: 2048,
+    seedUsers: usernames.map((username) => ({ username, x509Type: "MANAGED" as const })),
+  });
+  const project = userProjectFrom(source);
+  await initStack(project, emulator, namespace);
+  return { emulator, project };
 }
 
 /** The emulator's base URL and secret API keys as stack config under `namespace`. */

@@ -3,16 +3,10 @@
 // and a contributor can run it by hand and have the CLI attach to it with PULUMI_DEBUG_PROVIDERS.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { killAll, processesUnder, waitUntilGone } from "../../scripts/lib/processes";
 import { killGroup, type UserProject } from "../../scripts/lib/user-project";
-import {
-  engineDiagnostics,
-  initStack,
-  PLUGIN_MANAGED_CERTIFICATE,
-  userProjectFrom,
-  waitFor,
-} from "../support/user-projects";
+import { engineDiagnostics, PLUGIN_MANAGED_CERTIFICATE, projectWithEmulator, waitFor } from "../support/user-projects";
 
 jest.setTimeout(300_000);
 
@@ -56,12 +50,7 @@ describe("the provider plugin of examples/yaml-managed-certs", () => {
   const plugins = () => processesUnder(project.dir).filter((p) => p.command.includes(launcher));
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      keyBits: 2048,
-      seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })),
-    });
-    project = userProjectFrom("examples/yaml-managed-certs");
-    await initStack(project, emulator, "atlas-x509");
+    ({ emulator, project } = await projectWithEmulator("examples/yaml-managed-certs", services, "atlas-x509"));
   });
   afterAll(async () => {
     project?.dispose();
