@@ -8,5 +8,6 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60_000,
   globalSetup: "<rootDir>/test/support/global-setup.js",
+  globalTeardown: "<rootDir>/test/support/global-teardown.js",
   setupFilesAfterEnv: ["<rootDir>/test/support/jest-setup.ts"],
 };

@@ -2,12 +2,13 @@
 // the rule for errors (isBug).
 //
 // The dynamic-provider plugin does not connect @pulumi/pulumi's log module to the engine, so
-// pulumi.log.warn() would print a plain message. The plugin is started with the engine's address as its
-// first argument; we send the warning there ourselves and fall back to stderr when that is not possible.
+// pulumi.log.warn() would print a plain message. We send the warning to the engine's address (engine-address.ts)
+// ourselves, and fall back to stderr only when there is no engine to send it to.
 // The provider plugin also names the resource a warning is about (its URN), so the CLI shows it under that
 // resource; the dynamic-provider plugin is never told the URN, so its warnings show under the stack.
 
 import { engineGrpc } from "./pulumi-grpc";
+import { engineAddress } from "./engine-address";
 
 export type WarningSink = (message: string) => Promise<void>;
 /** Sends a warning to the engine, about the resource `urn` when given. */
@@ -15,11 +16,16 @@ export type EngineWarning = (message: string, urn?: string) => Promise<void>;
 
 const enginePattern = /^(127\.0\.0\.1|localhost|\[::1\]):\d+$/;
 
-let engineSink: EngineWarning | undefined;
+/** The engine's Log client, for the address it was made for (Handshake or Attach may announce another). */
+let engineSink: { address: string | undefined; send: EngineWarning } | undefined;
 
 export const engineWarning: EngineWarning = (message, urn) => {
-  engineSink ??= connectEngine(process.argv[2]) ?? stderrWarning;
-  return engineSink(message, urn).catch(() => stderrWarning(message));
+  const address = engineAddress();
+  const sink =
+    engineSink && engineSink.address === address
+      ? engineSink
+      : (engineSink = { address, send: connectEngine(address) ?? stderrWarning });
+  return sink.send(message, urn).catch(() => stderrWarning(message));
 };
 
 async function stderrWarning(message: string): Promise<void> {
@@ -37,7 +43,7 @@ function connectEngine(address: string | undefined): EngineWarning | undefined {
         request.setSeverity(engineProto.LogSeverity.WARNING);
         request.setMessage(message);
         if (urn) request.setUrn(urn);
-        client.log(request, (err: Error | null) => (err ? reject(err) : resolve()));
+        client.log(request, (err) => (err ? reject(err) : resolve()));
       });
   } catch {
     return undefined;

@@ -19,6 +19,7 @@ import type { ResourceDiff } from "../properties";
 import { ProjectClaims } from "../resources/customerX509Config";
 import { Cancellation, withDeadline } from "./operation-deadline";
 import { inputsFromOutputs, pluginOutputs, resourceType, type PluginResourceType } from "./resource-types";
+import { engineLinkHandlers } from "./engine-link";
 import { packageSchema } from "./schema";
 import { hasUnknowns, nameFromUrn, plain, withSecrets, type PropertyValues } from "./values";
 import type * as pulumi from "@pulumi/pulumi";
@@ -95,14 +96,23 @@ export class AtlasX509ProviderService {
   private context?: ProviderContext;
   /** The URN of the resource call in progress: the provider classes warn without knowing it (see diagnostics.ts). */
   private readonly callResource = new AsyncLocalStorage<string>();
-  /** Which CustomerX509Config claims which project: the plugin process serves one provider of one stack. */
-  private readonly claims = new ProjectClaims();
+  /** Which CustomerX509Config claims which project, in the one stack of an engine; each new engine starts afresh. */
+  private claims = new ProjectClaims();
   private readonly providers = new Map<PluginResourceType, pulumi.dynamic.ResourceProvider>();
-  /** Aborts the Atlas requests and retry waits of every call in progress or to come. */
-  private readonly cancellation = new Cancellation();
+  /** Aborts the Atlas requests and retry waits of every call in progress or to come, for the current engine. */
+  private cancellation = new Cancellation();
 
   /** `warn` replaces the engine's Log call (tests). */
   constructor(private readonly warn: EngineWarning = engineWarning) {}
+
+  /**
+   * A new engine announced itself (an attached plugin serves one after another): its stack's claims start afresh,
+   * and so does cancellation, since every engine sends Cancel before it lets a plugin go.
+   */
+  private startEngineSession(): void {
+    this.claims = new ProjectClaims();
+    this.cancellation = new Cancellation();
+  }
 
   /** The gRPC handlers; methods the service leaves out answer UNIMPLEMENTED, which the engine expects. */
   handlers(): Partial<providerRpcTypes.IResourceProviderServer> {
@@ -125,6 +135,7 @@ export class AtlasX509ProviderService {
         this.cancellation.cancel();
         return new emptyProto.Empty();
       }),
+      ...engineLinkHandlers(() => this.startEngineSession()),
     } as Partial<providerRpcTypes.IResourceProviderServer>;
   }
 
@@ -261,6 +272,8 @@ export class AtlasX509ProviderService {
   }
 
   private async create(request: providerTypes.CreateRequest): Promise<providerTypes.CreateResponse> {
+    // A preview (see engine-link.ts): the inputs stand for the state, as the engine itself answers without Handshake.
+    if (request.getPreview()) return new providerProto.CreateResponse().setProperties(request.getProperties());
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
     const properties = valuesOf(request.getProperties());
     const { id, outs } = await withDeadline("create", request.getTimeout(), () => provider.create(properties));
@@ -283,6 +296,7 @@ export class AtlasX509ProviderService {
   }
 
   private async update(request: providerTypes.UpdateRequest): Promise<providerTypes.UpdateResponse> {
+    if (request.getPreview()) return new providerProto.UpdateResponse().setProperties(request.getNews());
     const { type, provider } = this.providerFor(typeFromUrn(request.getUrn()));
     const olds = withoutDynamicProvider(valuesOf(request.getOlds()));
     const news = valuesOf(request.getNews());
@@ -307,15 +321,15 @@ function typeFromUrn(urn: string): string {
   return qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1);
 }
 
-/** Serves the plugin on a loopback port and prints the port, which is how the engine finds it. */
-export async function serve(): Promise<number> {
+/** Serves the plugin on a loopback port (0: a free one) and prints the port, which is how the engine finds it. */
+export async function serve(requestedPort = 0): Promise<number> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": 1024 * 1024 * 400 });
   server.addService(
     providerRpc.ResourceProviderService,
     new AtlasX509ProviderService().handlers() as grpcTypes.UntypedServiceImplementation,
   );
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`127.0.0.1:${requestedPort}`, grpc.ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );

@@ -5,8 +5,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type * as emptyTypes from "google-protobuf/google/protobuf/empty_pb";
-import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as providerTypes from "@pulumi/pulumi/proto/provider_pb";
 import { startEmulator, type Emulator } from "../../emulator";
 import { packageVersion } from "../../provider/atlas/version";
@@ -17,38 +15,21 @@ import * as pluginRoute from "../../provider/plugin/sdk";
 import { resourceTypes } from "../../provider/plugin/resource-types";
 import { packageSchema } from "../../provider/plugin/schema";
 import { AtlasX509ProviderService } from "../../provider/plugin/server";
+import { providerGrpc } from "../../provider/pulumi-grpc";
 import { makeCertificate } from "../../scripts/lib/pki";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { SCHEMA_FILE } from "../../scripts/lib/sdk-generation";
+import { caller, struct } from "../support/plugin-service";
 
-/* eslint-disable @typescript-eslint/no-require-imports -- the protobuf classes the engine's requests are made of */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the protobuf classes of the engine's requests
 const proto = require("@pulumi/pulumi/proto/provider_pb") as typeof providerTypes;
-const fromPulumi = (id: string): unknown =>
-  require(require.resolve(id, { paths: [require.resolve("@pulumi/pulumi")] }));
-const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb") as typeof structTypes;
-const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb") as typeof emptyTypes;
-/* eslint-enable @typescript-eslint/no-require-imports */
+const { Empty } = providerGrpc().emptyProto;
 
 const committedSchema = path.join(repoRoot, SCHEMA_FILE);
 const secretKey = "4dabf18193072939515e22adb298388d";
 const MANAGED = "atlas-x509:index:ManagedX509Certificate";
 const CUSTOMER = "atlas-x509:index:CustomerX509Config";
 const urnOf = (type: string, name: string) => `urn:pulumi:dev::project::${type}::${name}`;
-const struct = (values: object) => Struct.fromJavaScript(values as Record<string, structTypes.JavaScriptValue>);
-
-type Handlers = Record<
-  string,
-  (call: { request: unknown }, callback: (error: unknown, value: unknown) => void) => void
->;
-
-/** One gRPC method of the service, as a promise. */
-function caller(service: AtlasX509ProviderService) {
-  const handlers = service.handlers() as unknown as Handlers;
-  return <Response>(method: string, request: unknown) =>
-    new Promise<Response>((resolve, reject) =>
-      handlers[method]!({ request }, (error, value) => (error ? reject(error) : resolve(value as Response))),
-    );
-}
 
 let emulator: Emulator;
 let call: ReturnType<typeof caller>;

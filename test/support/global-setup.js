@@ -2,9 +2,11 @@
 // scripts/lib/pulumi-cli.ts; scripts/ensure-pulumi-cli builds it from Go modules on the first run), packs this
 // package once with `npm pack` for the user-project tests, which install it from that tarball as users install it
 // from the registry, and builds the provider plugin's release archive once (scripts/lib/release.ts: kept from an
-// earlier run when its inputs are unchanged), which they install with `pulumi plugin install`.
+// earlier run when its inputs are unchanged), which they install with `pulumi plugin install`; and gives the run a temporary folder of its own
+// (TMPDIR), which global-teardown.js checks for processes left behind.
 "use strict";
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 module.exports = async function globalSetup() {
@@ -21,6 +23,11 @@ module.exports = async function globalSetup() {
   process.env.PULUMI_ATLAS_X509_RELEASE_ARCHIVE = archive.path;
   // Installs of earlier runs hold earlier tarballs: start afresh (the first project of this run installs).
   fs.rmSync(path.join(root, ".work", "user-project-installs"), { recursive: true, force: true });
+  // Every temporary folder of this run (projects, backends, workspaces) is made under it: test workers and the
+  // processes they start inherit TMPDIR, and os.tmpdir() reads it.
+  process.env.TMPDIR = process.env.ATLAS_X509_SUITE_TMPDIR = fs.mkdtempSync(
+    path.join(os.tmpdir(), "atlas-x509-tests-"),
+  );
   process.stdout.write(
     `\n[test environment] node ${process.version}, pulumi CLI ${pulumiVersion} (${binDir}), ` +
       `package ${path.basename(process.env.PULUMI_ATLAS_X509_TARBALL)}, ` +

@@ -3,8 +3,9 @@
 // global-setup.js), a stack whose Atlas credentials are secret config, and the checks every test makes on what the
 // CLI left behind.
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Emulator } from "../../emulator";
+import { startEmulator, type Emulator } from "../../emulator";
 import { goModulePath } from "../../provider/plugin/schema";
 import { startPluginServer } from "../../scripts/lib/plugin-server";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
@@ -89,6 +90,26 @@ export async function initStack(
   await project.pulumiOk(["stack", "init", "dev"]);
   await project.setConfig("projectId", emulator.projectId);
   await setCredentials(project, emulator, namespace);
+}
+
+/**
+ * An emulator (2048-bit keys, quicker than Atlas's 4096) holding the MANAGED database users `usernames`, and a
+ * copy of `source` with a stack set up against it (initStack).
+ */
+export async function projectWithEmulator(
+  source: string,
+  usernames: string[],
+  namespace: "mongodbatlas" | "atlas-x509",
+): Promise<{ emulator: Emulator; project: UserProject }> {
+  const emulator = await startEmulator({
+    keyBits: 2048,
+    seedUsers: usernames.map((username) => ({ username, x509Type: "MANAGED" as const })),
+  });
+  const project = userProjectFrom(source);
+  // A project without package.json (YAML) gets the plugin as its users do, from the release archive.
+  if (!fs.existsSync(path.join(project.dir, "package.json"))) await installPluginFromRelease(project);
+  await initStack(project, emulator, namespace);
+  return { emulator, project };
 }
 
 /** The emulator's base URL and secret API keys as stack config under `namespace`. */
@@ -223,4 +244,36 @@ export async function expectDestroyWarnsUnderEachCertificate(
   const underCertificate = /atlas-x509:index:ManagedX509Certificate \([^)]+\):\n\s+warning: [^\n]*cannot revoke/g;
   expect(destroy.stdout.match(underCertificate)).toHaveLength(certificates);
   expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
+}
+
+export interface EngineDiagnostic {
+  severity: string;
+  /** The resource the diagnostic is about; empty when the engine was told none (it shows under the stack). */
+  urn: string;
+  message: string;
+}
+
+/**
+ * Runs `pulumi <args> --json` (an up or a destroy) and returns the diagnostics the engine reported, each with its
+ * severity: a plugin's warning is `warning`, its raw stderr `info#err`. The CLI prints the preview as one JSON
+ * document (from a `{` line to a `}` line) with a `diagnostics` list, then the update's engine events, one JSON
+ * object a line.
+ */
+export async function engineDiagnostics(
+  project: UserProject,
+  args: string[],
+  options: RunOptions = {},
+): Promise<EngineDiagnostic[]> {
+  type Diagnostic = Partial<EngineDiagnostic>;
+  const run = await project.pulumiOk([...args, "--json"], options);
+  const previews = (run.stdout.match(/^\{$[\s\S]*?^\}$/gm) ?? []).map(
+    (document) => (JSON.parse(document) as { diagnostics?: Diagnostic[] }).diagnostics ?? [],
+  );
+  const events = (run.stdout.match(/^\{"sequence".*$/gm) ?? []).map(
+    (line) => (JSON.parse(line) as { diagnosticEvent?: Diagnostic }).diagnosticEvent,
+  );
+  if (previews.length === 0) throw new Error(`${run.command} printed no preview:\n${run.stdout}`);
+  return [...previews.flat(), ...events]
+    .filter((d): d is Diagnostic => d !== undefined)
+    .map((d) => ({ severity: d.severity ?? "", urn: d.urn ?? "", message: d.message ?? "" }));
 }

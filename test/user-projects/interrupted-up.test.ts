@@ -1,8 +1,10 @@
 // A `pulumi up` killed (SIGKILL to the CLI's whole process group, as a CI runner that times out does) after Atlas
 // issued a certificate and before its answer reached the engine, and the documented way back to a clean stack:
 // `pulumi cancel`, `pulumi refresh --clear-pending-creates`, `pulumi up`. The emulator acts on the POST and holds
-// its answer, so the kill lands in exactly that window.
+// its answer, so the kill lands in exactly that window. The engine starts the dynamic-provider plugin in a process
+// group of its own, and that plugin never notices its engine is gone: the test ends it.
 import { startEmulator, type Emulator } from "../../emulator";
+import { killAll, processesUnder, waitUntilGone } from "../../scripts/lib/processes";
 import { killGroup, type UserProject } from "../../scripts/lib/user-project";
 import { initStack, MANAGED_CERTIFICATE, plainSecretsIn, resourcesOf, userProjectFrom } from "../support/user-projects";
 import { waitUntil } from "../support/wait";
@@ -35,6 +37,11 @@ describe("a `pulumi up` killed between Atlas's answer and the engine's record", 
     killGroup(processGroup);
     expect((await up).signal).toBe("SIGKILL");
     await emulator.control.clearFaults();
+    // What outlives the kill: the dynamic-provider plugin (its launcher script and node), orphaned, in the project.
+    const orphans = processesUnder(project.dir);
+    expect(orphans.map((p) => p.command).join("\n")).toMatch(/cmd\/dynamic-provider/);
+    killAll(orphans);
+    expect(await waitUntilGone(() => processesUnder(project.dir), 10_000)).toEqual([]);
 
     const deployment = await project.exportState();
     expect(resourcesOf(deployment, MANAGED_CERTIFICATE)).toEqual([]);

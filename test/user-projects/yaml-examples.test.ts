@@ -20,6 +20,7 @@ import {
   PLUGIN_MANAGED_CERTIFICATE,
   PLUGIN_PROVIDER,
   plainSecretsIn,
+  projectWithEmulator,
   resourcesOf,
   twoOrganizationsProject,
   userProjectFrom,
@@ -44,13 +45,7 @@ describe("examples/yaml-managed-certs as a user's project", () => {
   const services = ["orders-api", "billing-worker"];
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      keyBits: 2048,
-      seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })),
-    });
-    project = userProjectFrom("examples/yaml-managed-certs");
-    await installPluginFromRelease(project);
-    await initStack(project, emulator, "atlas-x509");
+    ({ emulator, project } = await projectWithEmulator("examples/yaml-managed-certs", services, "atlas-x509"));
   });
   afterAll(async () => {
     project?.dispose();
