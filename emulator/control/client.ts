@@ -18,6 +18,16 @@ export class EmulatorControl {
     return this.call("GET", "/requests");
   }
 
+  /**
+   * The request log once it satisfies `condition`: each time it does not, waits until the emulator records another
+   * request (no polling interval, no deadline: the caller's own timeout bounds the wait).
+   */
+  async waitForRequests(condition: (log: RequestLogEntry[]) => boolean): Promise<RequestLogEntry[]> {
+    let log = await this.requests();
+    while (!condition(log)) log = await this.call<RequestLogEntry[]>("GET", `/requests/beyond/${log.length}`);
+    return log;
+  }
+
   async resetRequests(): Promise<void> {
     await this.call("DELETE", "/requests");
   }
