@@ -8,5 +8,5 @@ module.exports = {
   maxWorkers: 2,
   testTimeout: 60_000,
   globalSetup: "<rootDir>/test/support/global-setup.js",
-  setupFilesAfterEnv: ["<rootDir>/test/support/jest-setup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/jest-setup.ts", "<rootDir>/test/support/no-sockets.ts"],
 };
