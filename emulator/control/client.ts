@@ -127,7 +127,9 @@ export class EmulatorControl {
   private async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${CONTROL_PREFIX}${path}`, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      // A new connection per call: a kept-alive one, idle while a test waits on the engine, can be closed by the
+      // server (its keep-alive timeout) just as the next call goes out on it, which fails with ECONNRESET.
+      headers: { Connection: "close", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -91,10 +91,10 @@ describe.each(routes)("on the $name route", (route) => {
     stack.config.cas = { value: chain };
     const preview = await stack.preview({ diff: true });
     expect(preview.changeSummary).toMatchObject({ update: 1 });
-    const [urn] = Object.entries(preview.steps).find(([, op]) => op === "update") ?? [];
-    expect(urn).toContain(TYPE);
+    const [urn] =
+      Object.entries(preview.steps).find(([key, op]) => key.includes(`::${TYPE}::`) && op === "update") ?? [];
     expect(preview.changedProperties[urn!]).toContain("cas");
-    expect(preview.output).toMatch(/~ cas: /);
+    expect(preview.output).toMatch(/~ ?cas\b/);
     await emulator.control.resetRequests();
     const up = await stack.up();
     expect(up.changeSummary).toMatchObject({ update: 1 });
@@ -106,7 +106,11 @@ describe.each(routes)("on the $name route", (route) => {
     await emulator.control.setCustomerX509(emulator.projectId, rogue.certificatePem);
     const refresh = await stack.refresh();
     expect(refresh.changeSummary).toMatchObject({ update: 1 });
-    expect(Object.values(refresh.changedProperties)).toContainEqual(expect.arrayContaining(["cas", "certificates"]));
+    expect(Object.values(refresh.changedProperties)).toContainEqual(expect.arrayContaining(["cas"]));
+    // The state now holds what Atlas holds: the rogue CA, in the bundle and in what is derived from it.
+    const [drifted] = resourcesOfType(refresh.deployment, TYPE);
+    expect(drifted.outputs.cas).toBe(rogue.certificatePem);
+    expect(drifted.outputs.certificates).toEqual([expect.objectContaining({ subject: rogue.subject })]);
     const preview = await stack.preview();
     expect(preview.changeSummary).toMatchObject({ update: 1 });
     const up = await stack.up();
