@@ -115,7 +115,7 @@ describe("the plugin's schema", () => {
 });
 
 describe("the plugin's settings", () => {
-  it("fails CheckConfig on every bad setting at once, naming each, and returns the credentials secret", async () => {
+  it("fails CheckConfig on every bad setting at once, naming each, and returns the credentials and the bad settings secret", async () => {
     const news = { baseUrl: "ftp://atlas", requestTimeoutSeconds: "soon", publicKey: "k", privateKey: "p" };
     const response = await call<providerTypes.CheckResponse>(
       "checkConfig",
@@ -128,6 +128,9 @@ describe("the plugin's settings", () => {
     const inputs = response.getInputs()!.toJavaScript() as Record<string, Record<string, unknown>>;
     expect(inputs.privateKey?.[secretKey]).toBeDefined();
     expect(inputs.publicKey).toBe("k");
+    // The engine prints a bad setting's value beside its problem: secret, it shows as [secret].
+    expect(inputs.baseUrl).toEqual({ [secretKey]: expect.anything(), value: "ftp://atlas" });
+    expect(inputs.requestTimeoutSeconds?.[secretKey]).toBeDefined();
   });
 });
 
