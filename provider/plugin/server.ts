@@ -140,16 +140,16 @@ export class AtlasX509ProviderService {
     // Settings computed by other resources are known only at update; Configure sees them then.
     if (hasUnknowns(news)) return response;
     const { problems } = resolveSettings(configSource(news), process.env, pluginConfigKeys);
-    // The property is the provider's input (`requestTimeoutSeconds`): the engine prints its value beside it, so each
-    // bad one goes back secret and shows as [secret], never echoed (a base URL may hold a password, a key may sit in
-    // the wrong setting), as on the dynamic route.
+    // The property is the provider's input (`requestTimeoutSeconds`): the engine prints its value beside it. A value
+    // that holds a secret (a base URL with a password) is named in the reason instead, with no property to print.
     const settingOf = (key: string) => settingNames.find((name) => pluginConfigKeys[name] === key) ?? key;
-    const bad = problems.map((p) => settingOf(p.key));
-    return response
-      .setInputs(structOf(withSecrets(news, [...configSecrets, ...bad])))
-      .setFailuresList(
-        problems.map((p) => new providerProto.CheckFailure().setProperty(settingOf(p.key)).setReason(p.reason)),
-      );
+    return response.setFailuresList(
+      problems.map((p) =>
+        p.valueHoldsSecret
+          ? new providerProto.CheckFailure().setReason(`${settingOf(p.key)} ${p.reason}`)
+          : new providerProto.CheckFailure().setProperty(settingOf(p.key)).setReason(p.reason),
+      ),
+    );
   }
 
   /** A change of settings updates the provider in place: it never replaces the resources it manages. */

@@ -95,6 +95,7 @@ describe.each(routes)("a sample through the real engine's pulumi preview, on the
     });
     const { publicKey, baseUrl } = route.settingProperties;
     expect(text).toMatch(new RegExp(`property ${publicKey} value \\{.*\\} has a problem: is not set`));
-    expect(text).toMatch(new RegExp(`property ${baseUrl} value \\{.*\\} has a problem: must not contain credentials`));
+    // The plugin names a setting whose value holds a secret without the property, whose value the engine would print.
+    expect(text).toMatch(new RegExp(`${baseUrl}( value \\{.*\\} has a problem:)? must not contain credentials`));
   });
 });
