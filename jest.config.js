@@ -9,5 +9,5 @@ module.exports = {
   testTimeout: 60_000,
   globalSetup: "<rootDir>/test/support/global-setup.js",
   globalTeardown: "<rootDir>/test/support/global-teardown.js",
-  setupFilesAfterEnv: ["<rootDir>/test/support/jest-setup.ts"],
+  setupFilesAfterEnv: ["<rootDir>/test/support/jest-setup.ts", "<rootDir>/test/support/no-sockets.ts"],
 };

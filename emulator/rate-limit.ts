@@ -19,6 +19,9 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
   private readonly windows = new Map<string, { startedAt: number; used: number }>();
 
+  /** `now`: real time in milliseconds; a test may pass a clock of its own. */
+  constructor(private readonly now: () => number = Date.now) {}
+
   configure(settings: RateLimitSettings | null): void {
     if (settings && !(settings.capacity >= 1 && settings.refillPerSecond >= 0)) {
       throw new Error("capacity must be >= 1 and refillPerSecond >= 0");
@@ -35,7 +38,7 @@ export class RateLimiter {
   take(credential: string): RateDecision | undefined {
     if (!this.settings) return undefined;
     const { capacity, refillPerSecond } = this.settings;
-    const now = Date.now();
+    const now = this.now();
     const bucket = this.buckets.get(credential) ?? { tokens: capacity, updatedAt: now };
     bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updatedAt) / 1000) * refillPerSecond);
     bucket.updatedAt = now;
@@ -52,7 +55,7 @@ export class RateLimiter {
   /** Counts one request against Atlas's nominal budget of the family and reports the headers' values. */
   nominal(credential: string, projectId: string, family: string, limit: number): { limit: number; remaining: number } {
     const key = `${credential}\u0000${projectId}\u0000${family}`;
-    const now = Date.now();
+    const now = this.now();
     let window = this.windows.get(key);
     if (!window || now - window.startedAt >= NOMINAL_WINDOW_SECONDS * 1000) {
       window = { startedAt: now, used: 0 };

@@ -26,6 +26,8 @@ export interface ConfigSource {
 export interface SettingsProblem {
   key: string;
   reason: string;
+  /** The value itself holds a secret (a URL with a password): whoever reports the problem must not show it. */
+  valueHoldsSecret?: true;
 }
 
 const supportedApiVersions: readonly AtlasApiVersion[] = ["v2", "v1.0"];
@@ -177,6 +179,7 @@ function resolveBaseUrl(
     problems.push({
       key,
       reason: `must not contain credentials; use ${keys.publicKey} and ${keys.privateKey} instead`,
+      valueHoldsSecret: true,
     });
     return undefined;
   }

@@ -11,6 +11,7 @@ import { startEmulator, type Emulator, type RateLimitSettings } from "../emulato
 import { EngineStack, emulatorConfig } from "./lib/engine";
 import { makeCertificate } from "./lib/pki";
 import { findPulumiCli } from "./lib/pulumi-cli";
+import { dynamicRoute, type Route } from "./lib/routes";
 import type { StackResult } from "./lib/stack-cli";
 
 const USERS = Array.from({ length: 10 }, (_, i) => `load-user-${String(i).padStart(2, "0")}`);
@@ -65,12 +66,13 @@ async function measure(
 }
 
 /**
- * One phase: a new stack and projects, the rate limit set, then up, refresh, preview and destroy, each measured.
+ * One phase (on the dynamic route unless told): a new stack and projects, the rate limit set, then up, refresh, preview and destroy, each measured.
  * `failures` lists every check that did not hold (empty: all passed).
  */
 export async function runPhase(
   emulator: Emulator,
   phase: Phase,
+  route: Route = dynamicRoute,
 ): Promise<{ figures: OperationFigures[]; failures: string[] }> {
   const failures: string[] = [];
   const check = (condition: boolean, what: string) => {
@@ -82,14 +84,15 @@ export async function runPhase(
   const root = makeCertificate({ commonName: "Load Root CA" });
   const stack = EngineStack.create({
     program: "scripts/programs/mixed/index.ts",
-    projectName: `load-${phase.limit.capacity}`,
+    projectName: `load-${phase.limit.capacity}-${route.name}`,
+    route,
     config: {
       projectId: { value: projectId },
       usernames: { value: JSON.stringify(USERS) },
       certificatesPerUser: { value: String(PER_USER) },
       customerProjectId: { value: customerProjectId },
       cas: { value: root.certificatePem },
-      ...emulatorConfig(emulator),
+      ...emulatorConfig(emulator, route),
     },
   });
   try {

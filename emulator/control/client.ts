@@ -18,6 +18,16 @@ export class EmulatorControl {
     return this.call("GET", "/requests");
   }
 
+  /**
+   * The request log once it satisfies `condition`: each time it does not, waits until the emulator records another
+   * request (no polling interval, no deadline: the caller's own timeout bounds the wait).
+   */
+  async waitForRequests(condition: (log: RequestLogEntry[]) => boolean): Promise<RequestLogEntry[]> {
+    let log = await this.requests();
+    while (!condition(log)) log = await this.call<RequestLogEntry[]>("GET", `/requests/beyond/${log.length}`);
+    return log;
+  }
+
   async resetRequests(): Promise<void> {
     await this.call("DELETE", "/requests");
   }
@@ -117,7 +127,9 @@ export class EmulatorControl {
   private async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${CONTROL_PREFIX}${path}`, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      // A new connection per call: a kept-alive one, idle while a test waits on the engine, can be closed by the
+      // server (its keep-alive timeout) just as the next call goes out on it, which fails with ECONNRESET.
+      headers: { Connection: "close", ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

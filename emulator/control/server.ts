@@ -48,6 +48,14 @@ type ControlHandler = (
 const CONTROL_ROUTES: readonly Route<ControlHandler>[] = [
   { method: "GET", template: "/health", handler: () => ({ ok: true }) },
   { method: "GET", template: "/requests", handler: (d) => d.requestLog.list() },
+  {
+    method: "GET",
+    template: "/requests/beyond/{count}",
+    handler: async (d, p) => {
+      await d.requestLog.beyond(num(Number(p.count), "count"));
+      return d.requestLog.list();
+    },
+  },
   { method: "DELETE", template: "/requests", handler: (d) => void d.requestLog.reset() },
   { method: "GET", template: "/counts", handler: (d) => d.requestLog.counts() },
   { method: "PUT", template: "/clock", handler: (d, _p, b) => void d.clock.setOffset(num(b.offsetMs, "offsetMs")) },

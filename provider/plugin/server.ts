@@ -146,10 +146,15 @@ export class AtlasX509ProviderService {
     // Settings computed by other resources are known only at update; Configure sees them then.
     if (hasUnknowns(news)) return response;
     const { problems } = resolveSettings(configSource(news), process.env, pluginConfigKeys);
-    // The property is the provider's input (`requestTimeoutSeconds`): the engine prints its value beside it.
+    // The property is the provider's input (`requestTimeoutSeconds`): the engine prints its value beside it. A value
+    // that holds a secret (a base URL with a password) is named in the reason instead, with no property to print.
     const settingOf = (key: string) => settingNames.find((name) => pluginConfigKeys[name] === key) ?? key;
     return response.setFailuresList(
-      problems.map((p) => new providerProto.CheckFailure().setProperty(settingOf(p.key)).setReason(p.reason)),
+      problems.map((p) =>
+        p.valueHoldsSecret
+          ? new providerProto.CheckFailure().setReason(`${settingOf(p.key)} ${p.reason}`)
+          : new providerProto.CheckFailure().setProperty(settingOf(p.key)).setReason(p.reason),
+      ),
     );
   }
 

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import type { Emulator } from "../../emulator";
 import { EngineStack } from "../lib/engine";
+import { pluginRoute } from "../lib/routes";
 import type { StackResult } from "../lib/stack-cli";
 
 export const args = process.argv.slice(2);
@@ -179,9 +180,8 @@ export function managedPluginStack(emulator: Emulator, name: string, users: stri
   return EngineStack.create({
     program: "scripts/programs/managed/index.ts",
     projectName: `bench-${name}`,
-    providerPlugin: true,
+    route: pluginRoute,
     config: {
-      route: { value: "plugin" },
       projectId: { value: emulator.projectId },
       usernames: { value: JSON.stringify(users) },
       certificatesPerUser: { value: String(perUser) },

@@ -8,6 +8,7 @@ import { packageName as pluginPackage } from "../../provider/plugin/resource-typ
 import { createUserProject, type UserProject } from "./installed-package";
 import { pulumiBinDir } from "./pulumi-cli";
 import { repoRoot } from "./repo-root";
+import { dynamicRoute, type Route } from "./routes";
 import type { Emulator } from "../../emulator";
 import type { StackOperation, StackRequest, StackResult } from "./stack-cli";
 
@@ -25,10 +26,12 @@ export interface EngineStackOptions {
   config?: Record<string, { value: string; secret?: boolean }>;
   env?: Record<string, string>;
   /**
-   * The project's Pulumi.yaml names this package's provider plugin in node_modules/.bin, as a user's project on the
-   * plugin route does. Without it, the Automation API's default project, which names no plugin.
+   * How the program reaches the resources (default: the dynamic route). On the plugin route, the project's Pulumi.yaml
+   * names this package's provider plugin in node_modules/.bin, as a user's project on that route does (otherwise the
+   * Automation API's default project, which names no plugin), and the stack config `route: plugin` makes the
+   * program import `pulumi-atlas-x509/plugin`.
    */
-  providerPlugin?: boolean;
+  route?: Route;
 }
 
 export interface OperationOptions {
@@ -64,9 +67,11 @@ export class EngineStack {
       options.compiledProgram ?? compiledPath(options.program),
       compiledPath("scripts/lib/stack-cli.ts"),
     );
-    if (options.providerPlugin) writePluginProjectFile(project, options.projectName);
+    const plugin = options.route?.name === "plugin";
+    if (plugin) writePluginProjectFile(project, options.projectName);
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-backend-"));
-    return new EngineStack(options, project, backendDir, { ...options.config });
+    const config = { ...options.config, ...(plugin && { route: { value: "plugin" } }) };
+    return new EngineStack(options, project, backendDir, config);
   }
 
   get workDir(): string {
@@ -159,12 +164,18 @@ export class EngineStack {
   }
 }
 
-/** The stack config that points the provider at an emulator: its base URL and API key pair, the keys secret. */
-export function emulatorConfig(emulator: Emulator): Record<string, { value: string; secret?: boolean }> {
+/**
+ * The stack config that points the provider at an emulator: its base URL and API key pair, the keys secret, under
+ * the keys a user of the route sets.
+ */
+export function emulatorConfig(
+  emulator: Emulator,
+  route: Route = dynamicRoute,
+): Record<string, { value: string; secret?: boolean }> {
   return {
-    "mongodbatlas:baseUrl": { value: emulator.baseUrl },
-    "mongodbatlas:publicKey": { value: emulator.credentials.publicKey, secret: true },
-    "mongodbatlas:privateKey": { value: emulator.credentials.privateKey, secret: true },
+    [route.settings.baseUrl]: { value: emulator.baseUrl },
+    [route.settings.publicKey]: { value: emulator.credentials.publicKey, secret: true },
+    [route.settings.privateKey]: { value: emulator.credentials.privateKey, secret: true },
   };
 }
 

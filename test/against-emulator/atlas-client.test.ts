@@ -296,12 +296,10 @@ describe("retries and timeouts", () => {
     await emulator.control.injectFaults([
       { method: "GET", pathIncludes: "/userSecurity", status: 429, errorCode: "RATE_LIMITED", retryAfterSeconds: 1 },
     ]);
-    const atlas = client();
-    const started = performance.now();
+    const waits: number[] = [];
+    const atlas = client({ sleep: async (ms) => void waits.push(ms) });
     await atlas.getUserSecurity(project);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(990);
-    expect(elapsed).toBeLessThan(3000);
+    expect(waits).toEqual([1000]);
     expect((await emulator.control.requests()).filter((e) => e.authenticated).map((e) => e.status)).toEqual([429, 200]);
   });
 
@@ -323,10 +321,14 @@ describe("retries and timeouts", () => {
 
   it("times out a slow attempt and retries it", async () => {
     await emulator.control.injectFaults([{ method: "GET", pathIncludes: "/userSecurity", delayMs: 1500 }]);
-    const atlas = client({ timeoutMs: 300 });
-    const started = performance.now();
-    await atlas.getUserSecurity(project);
-    expect(performance.now() - started).toBeLessThan(1200);
+    const waits: number[] = [];
+    await client({ timeoutMs: 300, sleep: async (ms) => void waits.push(ms) }).getUserSecurity(project);
+    // One wait before one retry: the slow attempt was given up, and the second one answered.
+    expect(waits).toHaveLength(1);
+    // Atlas answers the slow attempt after the client gave up on it: both are in the log, neither came from a sleep.
+    await emulator.control.waitForRequests(
+      (log) => log.filter((e) => e.authenticated && e.status === 200).length === 2,
+    );
   });
 
   it("reports a timeout with kind timeout and no status", async () => {
@@ -335,6 +337,8 @@ describe("retries and timeouts", () => {
       client({ timeoutMs: 150, retry: { maxRetries: 1, baseDelayMs: 1 } }).getUserSecurity(project),
     );
     expect(err).toMatchObject({ kind: "timeout", status: undefined, attempts: 2 });
+    // Both slow answers land in the log before the next test starts from an empty one.
+    await emulator.control.waitForRequests((log) => log.filter((e) => e.authenticated).length === 2);
   });
 
   it("reports an unreachable Atlas as a network error with undici's reason", async () => {
@@ -376,7 +380,8 @@ describe("retries and timeouts", () => {
     await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", delayMs: 300 }]);
     const err = await failure(client({ timeoutMs: 100 }).createUserCert(project, user, 3));
     expect(err).toMatchObject({ kind: "timeout", attempts: 1, outcomeUnknown: true });
-    await new Promise((resolve) => setTimeout(resolve, 400)); // the emulator issues after its delay
+    // The emulator issues the certificate after its delay, then logs the answer nobody waits for any more.
+    await emulator.control.waitForRequests((log) => log.some((e) => e.method === "POST" && e.status === 201));
     expect(await emulator.control.issuedCertificates(project, user)).toHaveLength(1);
   });
 

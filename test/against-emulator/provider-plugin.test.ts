@@ -149,6 +149,21 @@ describe("the plugin's settings", () => {
     expect(same.getChanges()).toBe(proto.DiffResponse.DiffChanges.DIFF_NONE);
     expect(same.getDetaileddiffMap().getLength()).toBe(0);
   });
+
+  it("names a base URL holding a password in the reason, with no property whose value the engine would print", async () => {
+    const news = { baseUrl: "https://admin:Pa55w0rd@cloud.mongodb.com", publicKey: "k", privateKey: "p" };
+    const response = await call<providerTypes.CheckResponse>(
+      "checkConfig",
+      new proto.CheckRequest()
+        .setUrn("urn:pulumi:dev::project::pulumi:providers:atlas-x509::org")
+        .setNews(struct(news)),
+    );
+    const failures = response.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+    expect(failures).toEqual([
+      { property: "", reason: expect.stringMatching(/^baseUrl must not contain credentials/) },
+    ]);
+    expect(JSON.stringify(failures)).not.toContain("Pa55w0rd");
+  });
 });
 
 describe("a certificate through the plugin", () => {

@@ -86,3 +86,20 @@ describe("request log", () => {
     ]);
   });
 });
+
+// Last: its digest handshake would spare the first test its challenge.
+describe("waiting on the request log", () => {
+  it("lets a caller wait for a request that is still on its way, then answers with the log holding it", async () => {
+    // Atlas answers the POST 300 ms after it acted; the wait starts before the request is even sent.
+    await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", holdMs: 300 }]);
+    const isPost = (log: Array<{ method: string; status: number }>) =>
+      log.some((e) => e.method === "POST" && e.status === 201);
+    const waited = emulator.control.waitForRequests(isPost);
+    const answered = atlas.call("POST", `${group}/databaseUsers/a.b/certs`, { body: { monthsUntilExpiration: 1 } });
+    const log = await waited;
+    expect(isPost(log)).toBe(true);
+    expect((await answered).status).toBe(201);
+    // A condition the log already meets answers at once.
+    expect(await emulator.control.waitForRequests(isPost)).toEqual(await emulator.control.requests());
+  });
+});

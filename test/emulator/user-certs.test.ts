@@ -5,6 +5,8 @@ import forge from "node-forge";
 import { startEmulator, type Emulator } from "../../emulator/index";
 import { AtlasCaller, json, seg, specErrors, type RawResponse } from "../support/atlas-http";
 
+const DAY_MS = 86_400_000;
+
 let emulator: Emulator;
 let atlas: AtlasCaller;
 let group: string;
@@ -88,21 +90,35 @@ describe("POST certs", () => {
     expect(serial >= 2n ** 60n && serial < 2n ** 63n).toBe(true);
   });
 
+  /**
+   * A certificate issued with the emulator clock set to `target`: its notBefore and notAfter, and the window in which
+   * the emulator's clock read the time of issue (real time passes while it issues; no margin is guessed).
+   */
+  async function issuedAt(target: number, body: Record<string, unknown>) {
+    const offset = target - Date.now();
+    await emulator.control.setClockOffset(offset);
+    const sent = Date.now();
+    const { certificate } = splitPem(await createCert("bob", body));
+    // Certificates carry whole seconds.
+    const issuedWindow = [sent + offset - 1000, Date.now() + offset];
+    return { notBefore: Date.parse(certificate.validFrom), notAfter: Date.parse(certificate.validTo), issuedWindow };
+  }
+
   it("back-dates notBefore by one hour and adds calendar months, clamping to the month's end", async () => {
-    const target = Date.parse("2031-01-31T12:00:00Z");
-    await emulator.control.setClockOffset(target - Date.now());
-    const { certificate } = splitPem(await createCert("bob", { monthsUntilExpiration: 1 }));
-    const notBefore = Date.parse(certificate.validFrom);
-    const notAfter = Date.parse(certificate.validTo);
-    expect(Math.abs(notBefore - (target - 3_600_000))).toBeLessThan(5_000);
-    expect(Math.abs(notAfter - Date.parse("2031-02-28T12:00:00Z"))).toBeLessThan(5_000);
+    const { notBefore, notAfter, issuedWindow } = await issuedAt(Date.parse("2031-01-31T12:00:00Z"), {
+      monthsUntilExpiration: 1,
+    });
+    const issued = notBefore + 3_600_000;
+    expect(issued).toBeGreaterThanOrEqual(issuedWindow[0]!);
+    expect(issued).toBeLessThanOrEqual(issuedWindow[1]!);
+    // January 31 plus one month is February 28 (2031 is no leap year): 28 days, whatever the time of day.
+    expect(notAfter - issued).toBe(28 * DAY_MS);
   });
 
   it("defaults monthsUntilExpiration to 3", async () => {
-    const target = Date.parse("2030-05-15T08:00:00Z");
-    await emulator.control.setClockOffset(target - Date.now());
-    const { certificate } = splitPem(await createCert("bob", {}));
-    expect(Math.abs(Date.parse(certificate.validTo) - Date.parse("2030-08-15T08:00:00Z"))).toBeLessThan(5_000);
+    const { notBefore, notAfter } = await issuedAt(Date.parse("2030-05-15T08:00:00Z"), {});
+    // May 15 plus three months is August 15: 31 + 30 + 31 days.
+    expect(notAfter - (notBefore + 3_600_000)).toBe(92 * DAY_MS);
   });
 
   it("issues to usernames with dots", async () => {

@@ -1,6 +1,7 @@
 // A stack whose state version 0.1.0 wrote: each ManagedX509Certificate stored certificateKeyPem (secret), notBefore
 // and sha256Fingerprint beside the certificate and its key. This version derives them in the program instead.
-// Such a stack must preview, refresh and update with no diff and no replacement, through the real engine.
+// Such a stack must preview, refresh and update with no diff and no replacement, through the real engine. On the
+// dynamic route only: 0.1.0 stored those outputs before the provider plugin existed, whose state never held them.
 //
 // The old state is made the way a user's export of it looks: certificates issued, the stack exported with its
 // secrets, the three outputs added to each certificate as 0.1.0 computed them (certificate then key; from the
@@ -61,87 +62,89 @@ async function certificates(): Promise<DeployedResource[]> {
 const plaintextOf = (secret: unknown) => JSON.parse((secret as { plaintext: string }).plaintext) as string;
 const asSecret = (value: string) => ({ [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify(value) });
 
-it("starts from a state written by version 0.1.0: certificateKeyPem, notBefore and sha256Fingerprint stored", async () => {
-  ok(await stack.up());
-  const exported = ok(await stack.export({ showSecrets: true })).deployment as { resources: DeployedResource[] };
-  for (const resource of resourcesOfType(exported, TYPE)) {
-    for (const key of legacyKeys) expect(resource.outputs).not.toHaveProperty(key);
-    const certificatePem = resource.outputs.certificatePem as string;
-    const info = describeCertificate(parseCertificate(certificatePem));
-    const old = {
-      certificateKeyPem: certificatePem + plaintextOf(resource.outputs.privateKeyPem),
-      notBefore: info.notBefore,
-      sha256Fingerprint: info.sha256Fingerprint,
-    };
-    legacy.set(resource.urn, old);
-    resource.outputs = { ...resource.outputs, ...old, certificateKeyPem: asSecret(old.certificateKeyPem) };
-  }
-  ok(await stack.import(exported));
+describe("on the dynamic route only (0.1.0 had no provider plugin)", () => {
+  it("starts from a state written by version 0.1.0: certificateKeyPem, notBefore and sha256Fingerprint stored", async () => {
+    ok(await stack.up());
+    const exported = ok(await stack.export({ showSecrets: true })).deployment as { resources: DeployedResource[] };
+    for (const resource of resourcesOfType(exported, TYPE)) {
+      for (const key of legacyKeys) expect(resource.outputs).not.toHaveProperty(key);
+      const certificatePem = resource.outputs.certificatePem as string;
+      const info = describeCertificate(parseCertificate(certificatePem));
+      const old = {
+        certificateKeyPem: certificatePem + plaintextOf(resource.outputs.privateKeyPem),
+        notBefore: info.notBefore,
+        sha256Fingerprint: info.sha256Fingerprint,
+      };
+      legacy.set(resource.urn, old);
+      resource.outputs = { ...resource.outputs, ...old, certificateKeyPem: asSecret(old.certificateKeyPem) };
+    }
+    ok(await stack.import(exported));
 
-  for (const resource of await certificates()) {
-    expect(resource.outputs.certificateKeyPem).toHaveProperty("ciphertext");
-    expect(resource.outputs.notBefore).toBe(legacy.get(resource.urn)?.notBefore);
-    expect(resource.outputs.sha256Fingerprint).toBe(legacy.get(resource.urn)?.sha256Fingerprint);
-  }
-  expect(legacy.size).toBe(users.length);
-});
-
-it("previews with no changes and no Atlas request", async () => {
-  await emulator.control.resetRequests();
-  const preview = ok(await stack.preview({ expectNoChanges: true, diff: true }));
-  expect(preview.changeSummary).toEqual({ same: users.length + 1 });
-  expect(await emulator.control.requests()).toEqual([]);
-});
-
-it("refreshes with no drift, one listing per user, the stored outputs left as they are", async () => {
-  const before = await certificates();
-  await emulator.control.resetRequests();
-  const refresh = ok(await stack.refresh({ expectNoChanges: true }));
-  expect(refresh.changeSummary).toEqual({ same: users.length + 1 });
-  expect(refresh.changedProperties).toEqual({});
-  expect(Object.keys(await emulator.control.counts())).toEqual([
-    "GET /groups/{groupId}/databaseUsers/{username}/certs",
-  ]);
-  const after = await certificates();
-  expect(after.map((r) => r.outputs.serialNumber)).toEqual(before.map((r) => r.outputs.serialNumber));
-  for (const resource of after) expect(Object.keys(resource.outputs)).toEqual(expect.arrayContaining(legacyKeys));
-});
-
-it("runs up with no changes, and the program's certificateKeyPem is what 0.1.0 stored, still secret", async () => {
-  await emulator.control.resetRequests();
-  const up = ok(await stack.up({ expectNoChanges: true }));
-  expect(up.changeSummary).toEqual({ same: users.length + 1 });
-  expect(await emulator.control.requests()).toEqual([]);
-  const [first] = await certificates();
-  expect(up.outputs?.firstCertificateKeyPem).toEqual({
-    value: legacy.get(first.urn)?.certificateKeyPem,
-    secret: true,
-  });
-});
-
-it("updates in place without a replacement, and the update drops what this version derives", async () => {
-  const serials = (await certificates()).map((r) => r.outputs.serialNumber);
-  stack.config.renewBeforeDays = { value: "5" };
-  await emulator.control.resetRequests();
-  const up = ok(await stack.up({ diff: true }));
-  expect(up.changeSummary).toEqual({ same: 1, update: users.length });
-  expect(Object.values(up.steps).filter((op) => op !== "same" && op !== "update")).toEqual([]);
-  expect(await emulator.control.requests()).toEqual([]);
-
-  const after = await certificates();
-  expect(after.map((r) => r.outputs.serialNumber)).toEqual(serials);
-  for (const resource of after) {
-    for (const key of legacyKeys) expect(resource.outputs).not.toHaveProperty(key);
-    expect(resource.outputs.renewBeforeDays).toBe(5);
-    expect(resource.outputs.privateKeyPem).toHaveProperty("ciphertext");
-  }
-  expect(up.outputs?.firstCertificateKeyPem).toEqual({
-    value: legacy.get(after[0].urn)?.certificateKeyPem,
-    secret: true,
+    for (const resource of await certificates()) {
+      expect(resource.outputs.certificateKeyPem).toHaveProperty("ciphertext");
+      expect(resource.outputs.notBefore).toBe(legacy.get(resource.urn)?.notBefore);
+      expect(resource.outputs.sha256Fingerprint).toBe(legacy.get(resource.urn)?.sha256Fingerprint);
+    }
+    expect(legacy.size).toBe(users.length);
   });
 
-  // The migrated state previews and refreshes clean too.
-  ok(await stack.preview({ expectNoChanges: true }));
-  ok(await stack.refresh({ expectNoChanges: true }));
-  expect(ok(await stack.destroy()).changeSummary).toEqual({ delete: users.length + 1 });
+  it("previews with no changes and no Atlas request", async () => {
+    await emulator.control.resetRequests();
+    const preview = ok(await stack.preview({ expectNoChanges: true, diff: true }));
+    expect(preview.changeSummary).toEqual({ same: users.length + 1 });
+    expect(await emulator.control.requests()).toEqual([]);
+  });
+
+  it("refreshes with no drift, one listing per user, the stored outputs left as they are", async () => {
+    const before = await certificates();
+    await emulator.control.resetRequests();
+    const refresh = ok(await stack.refresh({ expectNoChanges: true }));
+    expect(refresh.changeSummary).toEqual({ same: users.length + 1 });
+    expect(refresh.changedProperties).toEqual({});
+    expect(Object.keys(await emulator.control.counts())).toEqual([
+      "GET /groups/{groupId}/databaseUsers/{username}/certs",
+    ]);
+    const after = await certificates();
+    expect(after.map((r) => r.outputs.serialNumber)).toEqual(before.map((r) => r.outputs.serialNumber));
+    for (const resource of after) expect(Object.keys(resource.outputs)).toEqual(expect.arrayContaining(legacyKeys));
+  });
+
+  it("runs up with no changes, and the program's certificateKeyPem is what 0.1.0 stored, still secret", async () => {
+    await emulator.control.resetRequests();
+    const up = ok(await stack.up({ expectNoChanges: true }));
+    expect(up.changeSummary).toEqual({ same: users.length + 1 });
+    expect(await emulator.control.requests()).toEqual([]);
+    const [first] = await certificates();
+    expect(up.outputs?.firstCertificateKeyPem).toEqual({
+      value: legacy.get(first.urn)?.certificateKeyPem,
+      secret: true,
+    });
+  });
+
+  it("updates in place without a replacement, and the update drops what this version derives", async () => {
+    const serials = (await certificates()).map((r) => r.outputs.serialNumber);
+    stack.config.renewBeforeDays = { value: "5" };
+    await emulator.control.resetRequests();
+    const up = ok(await stack.up({ diff: true }));
+    expect(up.changeSummary).toEqual({ same: 1, update: users.length });
+    expect(Object.values(up.steps).filter((op) => op !== "same" && op !== "update")).toEqual([]);
+    expect(await emulator.control.requests()).toEqual([]);
+
+    const after = await certificates();
+    expect(after.map((r) => r.outputs.serialNumber)).toEqual(serials);
+    for (const resource of after) {
+      for (const key of legacyKeys) expect(resource.outputs).not.toHaveProperty(key);
+      expect(resource.outputs.renewBeforeDays).toBe(5);
+      expect(resource.outputs.privateKeyPem).toHaveProperty("ciphertext");
+    }
+    expect(up.outputs?.firstCertificateKeyPem).toEqual({
+      value: legacy.get(after[0].urn)?.certificateKeyPem,
+      secret: true,
+    });
+
+    // The migrated state previews and refreshes clean too.
+    ok(await stack.preview({ expectNoChanges: true }));
+    ok(await stack.refresh({ expectNoChanges: true }));
+    expect(ok(await stack.destroy()).changeSummary).toEqual({ delete: users.length + 1 });
+  });
 });

@@ -88,11 +88,11 @@ describe("provider settings", () => {
   });
 
   it.each([
-    ["not a url", "is not a valid URL"],
-    ["http://cloud.mongodb.com", "must use https"],
-    ["https://user:pw@cloud.mongodb.com", "must not contain credentials"],
-    ["https://cloud.mongodb.com/api/atlas/v2", "without a path"],
-  ])("rejects the base URL %j", (baseUrl, reason) => {
+    ["not a url", "is not a valid URL", {}],
+    ["http://cloud.mongodb.com", "must use https", {}],
+    ["https://user:pw@cloud.mongodb.com", "must not contain credentials", { valueHoldsSecret: true }],
+    ["https://cloud.mongodb.com/api/atlas/v2", "without a path", {}],
+  ])("rejects the base URL %j", (baseUrl, reason, secret) => {
     const { problems } = resolveSettings(
       config({
         "mongodbatlas:baseUrl": baseUrl,
@@ -101,7 +101,7 @@ describe("provider settings", () => {
       }),
       {},
     );
-    expect(problems).toEqual([{ key: "mongodbatlas:baseUrl", reason: expect.stringContaining(reason) }]);
+    expect(problems).toEqual([{ key: "mongodbatlas:baseUrl", reason: expect.stringContaining(reason), ...secret }]);
     expect(JSON.stringify(problems)).not.toContain("pw@");
   });
 

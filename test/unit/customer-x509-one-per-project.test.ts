@@ -12,14 +12,20 @@ import {
 } from "../../provider/resources/customerX509Config";
 import { unknownValue } from "../../provider/validation";
 import { makeCertificate } from "../../scripts/lib/pki";
+import { networkError, scriptedFetch, type RecordedCall } from "../support/fake-fetch";
 
 const projectA = "5f1a2b3c4d5e6f7a8b9c0d1e";
 const projectB = "6a1a2b3c4d5e6f7a8b9c0d1f";
 const root = makeCertificate({ commonName: "Corp Root CA" });
 
-/** A provider whose settings point at a closed loopback port: any API call would fail the test loudly. */
-function provider(claims = new ProjectClaims()): { provider: CustomerX509ConfigProvider; warnings: string[] } {
+/** A provider whose Atlas drops every connection, and records each call: any API call would fail loudly. */
+function provider(claims = new ProjectClaims()): {
+  provider: CustomerX509ConfigProvider;
+  warnings: string[];
+  calls: RecordedCall[];
+} {
   const warnings: string[] = [];
+  const atlas = scriptedFetch(networkError());
   const config: Record<string, string> = {
     "mongodbatlas:baseUrl": "http://127.0.0.1:9",
     "mongodbatlas:publicKey": "public",
@@ -32,9 +38,13 @@ function provider(claims = new ProjectClaims()): { provider: CustomerX509ConfigP
       warnings.push(message);
     },
     clientFactory: (settings) =>
-      new AtlasClient({ baseUrl: settings.baseUrl, auth: digestAuth("public", "private"), retry: { maxRetries: 0 } }),
+      new AtlasClient({
+        baseUrl: settings.baseUrl,
+        auth: digestAuth("public", "private", atlas.fetch),
+        retry: { maxRetries: 0 },
+      }),
   });
-  return { provider: new CustomerX509ConfigProvider(context, claims), warnings };
+  return { provider: new CustomerX509ConfigProvider(context, claims), warnings, calls: atlas.calls };
 }
 
 function news(name: string | undefined, projectId: unknown): Record<string, unknown> {
@@ -130,7 +140,7 @@ describe("check", () => {
 
 describe("delete", () => {
   it("leaves the bundle enabled, without an API call, when another resource of this run now holds the project", async () => {
-    const { provider: p, warnings } = provider();
+    const { provider: p, warnings, calls } = provider();
     await p.check({}, news("pki-renamed", projectA));
     const props = {
       projectId: projectA,
@@ -139,15 +149,15 @@ describe("delete", () => {
       certificates: [],
       earliestNotAfter: "",
     };
-    // The base URL is a closed port: an API call would reject.
     await expect(p.delete(projectA, props)).resolves.toBeUndefined();
+    expect(calls).toEqual([]);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('CustomerX509Config "pki-renamed"');
     expect(warnings[0]).toContain(projectA);
   });
 
   it("disables the bundle when no resource of this run holds the project (destroy, removal, a move away)", async () => {
-    const { provider: p } = provider();
+    const { provider: p, calls } = provider();
     await p.check({}, news("pki-a", projectA));
     await p.check({}, news("pki-a", projectB));
     const props = {
@@ -157,9 +167,12 @@ describe("delete", () => {
       certificates: [],
       earliestNotAfter: "",
     };
-    // It calls Atlas, which here is a closed port: the DELETE fails with a network error.
+    // It calls Atlas, which here drops the connection: the DELETE fails with a network error.
     await expect(p.delete(projectA, props)).rejects.toThrow(
       /DELETE .*\/userSecurity\/customerX509 failed: network error/,
     );
+    expect(calls.map((call) => `${call.method} ${call.url.pathname}`)).toEqual([
+      `DELETE /api/atlas/v2/groups/${projectA}/userSecurity/customerX509`,
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { addCalendarMonths, atlasTimestamp } from "../../emulator/clock";
 import { escapeRfc2253, randomSerial } from "../../emulator/certificate-authority";
 import { parseDigestFields } from "../../emulator/atlas-api/digest-auth";
 import { toJsonText } from "../../emulator/http/json-text";
+import { RateLimiter } from "../../emulator/rate-limit";
 
 describe("emulator building blocks", () => {
   it.each([
@@ -12,6 +13,22 @@ describe("emulator building blocks", () => {
     ["2031-11-15T05:06:07Z", 24, "2033-11-15T05:06:07.000Z"],
   ])("adds calendar months like Java's plusMonths: %s + %i", (start, months, expected) => {
     expect(addCalendarMonths(new Date(start), months).toISOString()).toBe(expected);
+  });
+
+  it("refills a credential's token bucket with the time that passed, and says when to retry", () => {
+    let now = 1_000_000;
+    const limiter = new RateLimiter(() => now);
+    limiter.configure({ capacity: 2, refillPerSecond: 4 });
+    expect(limiter.take("key")).toEqual({ allowed: true, limit: 2, remaining: 1 });
+    expect(limiter.take("key")).toEqual({ allowed: true, limit: 2, remaining: 0 });
+    expect(limiter.take("key")).toEqual({ allowed: false, limit: 2, remaining: 0, retryAfterSeconds: 1 });
+    expect(limiter.take("other key")).toMatchObject({ allowed: true });
+    now += 249; // not quite one token (4 a second)
+    expect(limiter.take("key")).toMatchObject({ allowed: false });
+    now += 1;
+    expect(limiter.take("key")).toEqual({ allowed: true, limit: 2, remaining: 0 });
+    now += 60_000; // never more than the capacity
+    expect(limiter.take("key")).toEqual({ allowed: true, limit: 2, remaining: 1 });
   });
 
   it("writes Atlas timestamps without milliseconds", () => {

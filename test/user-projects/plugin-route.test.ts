@@ -217,7 +217,16 @@ describe("moving a stack of examples/customer-pki to the plugin resources with a
     await emulator?.close();
   });
 
-  it("`pulumi up` moves the bundle with no Atlas write: above all, no DELETE of userSecurity/customerX509", async () => {
+  it("previews only the removal of the dynamic provider from the bundle's state: no replace, no Atlas write", async () => {
+    await emulator.control.resetRequests();
+    const preview = await project.pulumiOk(["preview", "--diff"]);
+    expect(preview.stdout).toMatch(/~ 1 to update/);
+    expect(preview.stdout).toMatch(/- __provider/);
+    expect(preview.stdout).not.toMatch(/to replace|to create|to delete/);
+    expect((await atlasCalls(emulator)).filter((call) => !call.startsWith("GET"))).toEqual([]);
+  });
+
+  it("after the preview, `pulumi up` moves the bundle with no Atlas write: above all, no DELETE of userSecurity/customerX509", async () => {
     const casBefore = (await emulator.control.userSecurity(emulator.projectId)).customerX509?.cas;
     await emulator.control.resetRequests();
     const up = await project.pulumiOk(["up", "--yes"]);

@@ -1,10 +1,11 @@
 // Program for the engine harness, run by the engine tests and the benchmark: one ManagedX509Certificate per
-// configured user, as a dynamic resource, or (config `route: plugin`, for the benchmark) through the provider plugin.
+// configured user.
 import * as pulumi from "@pulumi/pulumi";
 import type * as dynamicRoute from "pulumi-atlas-x509";
 
 const config = new pulumi.Config();
-// Only the chosen route's module is loaded: a dynamic stack's program never loads the plugin's classes.
+// The route under test: the dynamic resources, or (config `route: plugin`) the provider plugin's. Only that route's
+// module is loaded.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { ManagedX509Certificate } = (
   config.get("route") === "plugin" ? require("pulumi-atlas-x509/plugin") : require("pulumi-atlas-x509")

@@ -2,14 +2,21 @@
 // configured users in one project, and optionally a CustomerX509Config in another (Atlas refuses managed
 // certificates where a customer CA is set).
 import * as pulumi from "@pulumi/pulumi";
-import { CustomerX509Config, ManagedX509Certificate } from "pulumi-atlas-x509";
+import type * as dynamicRoute from "pulumi-atlas-x509";
 
 const config = new pulumi.Config();
+// The route under test: the dynamic resources, or (config `route: plugin`) the provider plugin's. Only that route's
+// module is loaded.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { CustomerX509Config, ManagedX509Certificate } = (
+  config.get("route") === "plugin" ? require("pulumi-atlas-x509/plugin") : require("pulumi-atlas-x509")
+) as typeof dynamicRoute;
+/* eslint-enable @typescript-eslint/no-require-imports */
 const projectId = config.get("projectId");
 const usernames = config.getObject<string[]>("usernames") ?? [];
 const perUser = config.getNumber("certificatesPerUser") ?? 1;
 
-const certificates: ManagedX509Certificate[] = [];
+const certificates: InstanceType<typeof ManagedX509Certificate>[] = [];
 for (const [u, username] of usernames.entries()) {
   for (let i = 0; i < perUser; i++) {
     certificates.push(
