@@ -2,11 +2,10 @@
 // answers out, through the same handlers the gRPC server registers.
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type { AtlasX509ProviderService } from "../../provider/plugin/server";
+import { providerGrpc } from "../../provider/pulumi-grpc";
 
-/* eslint-disable-next-line @typescript-eslint/no-require-imports -- the Struct the engine's requests are made of */
-const { Struct } = require(
-  require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [require.resolve("@pulumi/pulumi")] }),
-) as typeof structTypes;
+/** The Struct the engine's requests are made of, from the one loader the plugin uses. */
+const { Struct } = providerGrpc().structProto;
 
 export const struct = (values: object) => Struct.fromJavaScript(values as Record<string, structTypes.JavaScriptValue>);
 

@@ -214,6 +214,38 @@ export async function expectClientsWork(project: UserProject, emulator: Emulator
 }
 
 /**
+ * After the `up` of a managed-certs example on the plugin route (YAML, Go): Atlas issued one certificate per
+ * service, the state holds them without `__provider`, each key and the provider's credentials only as ciphertext,
+ * and neither the state, the backend nor the stack config holds a credential or a key in plain text.
+ */
+export async function expectPluginCertificatesIssued(
+  project: UserProject,
+  emulator: Emulator,
+  services: string[],
+): Promise<void> {
+  for (const name of services) {
+    expect(await emulator.control.issuedCertificates(emulator.projectId, name)).toHaveLength(1);
+  }
+  const deployment = await project.exportState();
+  const certificates = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
+  expect(certificates.map((r) => r.outputs?.username).sort()).toEqual([...services].sort());
+  for (const certificate of certificates) {
+    expect(certificate.inputs).not.toHaveProperty("__provider");
+    expect(certificate.outputs).not.toHaveProperty("__provider");
+    expect(JSON.stringify(certificate.outputs?.privateKeyPem)).toMatch(/ciphertext/);
+    expect(certificate.outputs?.sha256Fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  }
+  // The default provider keeps the stack's settings; its credentials only as ciphertext.
+  const [provider] = resourcesOf(deployment, PLUGIN_PROVIDER);
+  expect(provider?.inputs?.baseUrl).toBe(emulator.baseUrl);
+  expect(JSON.stringify(provider?.inputs?.privateKey)).toMatch(/ciphertext/);
+  const exported = JSON.stringify(deployment);
+  const stackConfig = fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8");
+  expect(plainSecretsIn([exported, project.backendContents(), stackConfig], emulator)).toEqual([]);
+  expect(findPlainSecrets(exported, [emulator.credentials.publicKey])).toEqual([]);
+}
+
+/**
  * After the `up` of a managed-certs example: `preview --expect-no-changes` and `refresh --expect-no-changes` pass,
  * and the refresh only lists the users' certificates.
  */

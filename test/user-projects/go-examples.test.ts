@@ -19,12 +19,12 @@ import {
   expectClientsWork,
   expectDestroyWarnsUnderEachCertificate,
   expectNoChangesRefreshOnlyReading,
+  expectPluginCertificatesIssued,
   goProjectFrom,
   initStack,
   installPluginFromRelease,
   PLUGIN_CUSTOMER_X509_CONFIG,
   PLUGIN_MANAGED_CERTIFICATE,
-  PLUGIN_PROVIDER,
   plainSecretsIn,
   releaseArchive,
   resourcesOf,
@@ -87,22 +87,7 @@ describe("examples/go-managed-certs as a Go user's project", () => {
     const up = await project.pulumiOk(["up", "--yes"], { timeoutMs: GO_RUN_TIMEOUT_MS });
     expect(up.stdout).toMatch(/\+ 3 created/);
     process.stdout.write(`[go-examples] up (warm go build): ${Math.round(up.ms / 1000)} s\n`);
-    for (const name of services) {
-      expect(await emulator.control.issuedCertificates(emulator.projectId, name)).toHaveLength(1);
-    }
-    const deployment = await project.exportState();
-    const certificates = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
-    expect(certificates.map((r) => r.outputs?.username).sort()).toEqual([...services].sort());
-    for (const certificate of certificates) {
-      expect(certificate.inputs).not.toHaveProperty("__provider");
-      expect(certificate.outputs).not.toHaveProperty("__provider");
-      expect(JSON.stringify(certificate.outputs?.privateKeyPem)).toMatch(/ciphertext/);
-    }
-    const [provider] = resourcesOf(deployment, PLUGIN_PROVIDER);
-    expect(provider?.inputs?.baseUrl).toBe(emulator.baseUrl);
-    expect(JSON.stringify(provider?.inputs?.privateKey)).toMatch(/ciphertext/);
-    const stackConfig = fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8");
-    expect(plainSecretsIn([JSON.stringify(deployment), project.backendContents(), stackConfig], emulator)).toEqual([]);
+    await expectPluginCertificatesIssued(project, emulator, services);
   });
 
   it("after up, each service's PEM passes openssl and a TLS handshake, and is hidden without --show-secrets", async () => {

@@ -8,12 +8,12 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { packageSchema } from "../../provider/plugin/schema";
 import { releaseVersion } from "../../scripts/lib/release";
 import type { UserProject } from "../../scripts/lib/user-project";
-import { findPlainSecrets } from "../support/state";
 import {
   atlasCalls,
   expectClientsWork,
   expectDestroyWarnsUnderEachCertificate,
   expectNoChangesRefreshOnlyReading,
+  expectPluginCertificatesIssued,
   initStack,
   installPluginFromRelease,
   PLUGIN_CUSTOMER_X509_CONFIG,
@@ -95,25 +95,7 @@ describe("examples/yaml-managed-certs as a user's project", () => {
   it("after the preview, `pulumi up` issues both certificates; the state holds no __provider, credential or key", async () => {
     const up = await project.pulumiOk(["up", "--yes"]);
     expect(up.stdout).toMatch(/\+ 3 created/);
-    for (const name of services) {
-      expect(await emulator.control.issuedCertificates(emulator.projectId, name)).toHaveLength(1);
-    }
-    const deployment = await project.exportState();
-    const certificates = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
-    expect(certificates.map((r) => r.outputs?.username).sort()).toEqual([...services].sort());
-    for (const certificate of certificates) {
-      expect(certificate.inputs).not.toHaveProperty("__provider");
-      expect(certificate.outputs).not.toHaveProperty("__provider");
-      expect(certificate.outputs?.sha256Fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    }
-    // The default provider keeps the stack's settings; its credentials only as ciphertext.
-    const [provider] = resourcesOf(deployment, PLUGIN_PROVIDER);
-    expect(provider?.inputs?.baseUrl).toBe(emulator.baseUrl);
-    expect(JSON.stringify(provider?.inputs?.privateKey)).toMatch(/ciphertext/);
-    const exported = JSON.stringify(deployment);
-    const stackConfig = fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8");
-    expect(plainSecretsIn([exported, project.backendContents(), stackConfig], emulator)).toEqual([]);
-    expect(findPlainSecrets(exported, [emulator.credentials.publicKey])).toEqual([]);
+    await expectPluginCertificatesIssued(project, emulator, services);
   });
 
   it("after up, each service's PEM passes openssl and a TLS handshake, and is hidden without --show-secrets", async () => {
