@@ -25,11 +25,14 @@ describe("an explicit provider's settings changed: new baseUrl (a proxy) and a s
   let proxy: FrontProxy;
   let project: UserProject;
   let certificatesBefore: string[];
-  /** Each certificate's URN, id and serial: what a replacement would change. */
+  /**
+   * Each certificate's URN, id and serial: what a replacement would change. Sorted, because the engine writes
+   * resources that no dependency orders in whatever order their steps finish.
+   */
   const certificates = async () =>
-    resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE).map(
-      (r) => `${r.urn} ${r.id} ${String(r.outputs?.serialNumber)}`,
-    );
+    resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)
+      .map((r) => `${r.urn} ${r.id} ${String(r.outputs?.serialNumber)}`)
+      .sort();
 
   beforeAll(async () => {
     [retail, analytics] = await Promise.all([
