@@ -171,14 +171,30 @@ class ServiceAccountAuth implements AtlasAuth {
     const base = this.#fetchImpl ?? baseFetch ?? globalThis.fetch;
     const headers = plainHeaders(init);
     const cached = this.#token !== undefined && this.#now() < this.#token.renewAt ? this.#token : undefined;
-    const token = cached ?? (await this.#renew(base, headers["user-agent"]));
+    const token = cached ?? (await this.#tokenUnlessStopped(base, headers["user-agent"], init.signal));
     const response = await base(url, { ...init, headers: { ...headers, authorization: `Bearer ${token.value}` } });
     if (response.status !== 401 || cached === undefined) return response;
     // Atlas refused a token we cached (revoked, or its validity differs from expires_in): one more try, new token.
     await response.body?.cancel();
     if (this.#token === cached) this.#token = undefined;
-    const renewed = await this.#renew(base, headers["user-agent"]);
+    const renewed = await this.#tokenUnlessStopped(base, headers["user-agent"], init.signal);
     return base(url, { ...init, headers: { ...headers, authorization: `Bearer ${renewed.value}` } });
+  }
+
+  /**
+   * A new token, or RequestNotSent as soon as the request is stopped (cancel, deadline) while it waits for one. The
+   * token request itself goes on: other requests may share it. The attempt's own timeout does not end the wait: the
+   * token request has one of the same length, whose error says it was the token that did not come.
+   */
+  async #tokenUnlessStopped(base: Fetch, userAgent: string | undefined, signal: RequestInit["signal"]): Promise<Token> {
+    const pending = this.#renew(base, userAgent);
+    try {
+      return await abortable(pending, signal);
+    } catch (error) {
+      if (!signal?.aborted || error !== signal.reason) throw error;
+      if (errorName(error) === "TimeoutError") return pending;
+      throw new RequestNotSent(error);
+    }
   }
 
   #renew(base: Fetch, userAgent: string | undefined): Promise<Token> {

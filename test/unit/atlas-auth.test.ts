@@ -6,7 +6,15 @@ import ts from "typescript";
 import { digestAuth, serviceAccountAuth } from "../../provider/atlas/auth";
 import { AtlasClient } from "../../provider/atlas/client";
 import { AtlasApiError } from "../../provider/atlas/errors";
-import { atlasError, hangOnArrival, json, networkError, scriptedFetch, type RecordedCall } from "../support/fake-fetch";
+import {
+  atlasError,
+  hang,
+  hangOnArrival,
+  json,
+  networkError,
+  scriptedFetch,
+  type RecordedCall,
+} from "../support/fake-fetch";
 
 const mockDigestModule = { loads: 0 };
 jest.mock("../../provider/atlas/digest-fetch-loader", () => ({
@@ -133,6 +141,62 @@ describe("service accounts", () => {
     });
     await expect(client.createUserCert(GROUP, "app", 3)).resolves.toContain("BEGIN CERTIFICATE");
     expect(certPosts).toBe(1);
+  });
+
+  it("a POST certs cancelled while its token is requested was never sent: cancelled, no key lost", async () => {
+    const { step, arrived } = hangOnArrival();
+    const fake = scriptedFetch(step);
+    const cancel = new AbortController();
+    const client = new AtlasClient({
+      baseUrl: "https://atlas.test",
+      auth: serviceAccountAuth("id", "secret", "https://atlas.test", { fetch: fake.fetch, timeoutMs: 600_000 }),
+      signal: cancel.signal,
+      timeoutMs: 600_000,
+    });
+    const creating = client.createUserCert(GROUP, "app", 3).catch((error: unknown) => error);
+    expect((await arrived).url.href).toBe(TOKEN_URL);
+    cancel.abort();
+    const error = await creating;
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error).toMatchObject({ kind: "cancelled", outcomeUnknown: false });
+    expect((error as Error).message).not.toContain("private key never arrived");
+    expect(fake.calls.map((call) => call.url.href)).toEqual([TOKEN_URL]);
+  });
+
+  it("a request stopped while it waits for the token leaves the token request to the others", async () => {
+    let answerToken!: () => void;
+    const tokenAnswered = new Promise<void>((resolve) => (answerToken = resolve));
+    const fake = scriptedFetch(async (call) => {
+      if (call.url.href !== TOKEN_URL) return json(200, {});
+      await tokenAnswered;
+      return tokenResponse("tok-shared");
+    });
+    const auth = serviceAccountAuth("id", "secret", "https://atlas.test", { fetch: fake.fetch });
+    const url = "https://atlas.test/api/atlas/v2/groups/g/userSecurity";
+    const stop = new AbortController();
+    const stopped = auth.fetch(url, { method: "GET", headers: {}, signal: stop.signal });
+    const other = auth.fetch(url, { method: "GET", headers: {} });
+    const reason = new Error("stopped");
+    stop.abort(reason);
+    await expect(stopped).rejects.toMatchObject({ name: "RequestNotSent", reason });
+    answerToken();
+    expect((await other).status).toBe(200);
+    expect(fake.calls.map((call) => [call.url.href, call.headers.authorization])).toEqual([
+      [TOKEN_URL, expect.stringMatching(/^Basic /)],
+      [url, "Bearer tok-shared"],
+    ]);
+  });
+
+  it("an attempt that times out while the token is requested reports the token's own timeout", async () => {
+    const fake = scriptedFetch(hang);
+    const auth = serviceAccountAuth("id", "secret", "https://atlas.test", { fetch: fake.fetch, timeoutMs: 5 });
+    const attempt = new AbortController();
+    const fetching = auth.fetch("https://atlas.test/api/atlas/v2/x", { signal: attempt.signal });
+    attempt.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+    const error = await fetching.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AtlasApiError);
+    expect(error).toMatchObject({ kind: "timeout", path: "/api/oauth/token" });
+    expect((error as Error).message).toContain("no token within 5 ms");
   });
 
   it("rejects missing credentials up front without echoing them", () => {
