@@ -4,17 +4,15 @@
 // emulator holds or delays the POSTs, so the stop lands while a request is in flight.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { killGroup, type CliRun, type UserProject } from "../../scripts/lib/user-project";
 import {
   atlasCalls,
-  initStack,
-  installPluginFromRelease,
   MANAGED_CERTIFICATE,
   PLUGIN_MANAGED_CERTIFICATE,
   plainSecretsIn,
+  projectWithEmulator,
   resourcesOf,
-  userProjectFrom,
 } from "../support/user-projects";
 import { waitUntil } from "../support/wait";
 
@@ -57,16 +55,8 @@ async function upStoppedWithCtrlC(
   }
 }
 
-async function startProject(): Promise<{ emulator: Emulator; project: UserProject }> {
-  const emulator = await startEmulator({
-    keyBits: 2048,
-    seedUsers: services.map((username) => ({ username, x509Type: "MANAGED" as const })),
-  });
-  const project = userProjectFrom("examples/yaml-managed-certs");
-  await installPluginFromRelease(project);
-  await initStack(project, emulator, "atlas-x509");
-  return { emulator, project };
-}
+/** A copy of examples/yaml-managed-certs on the plugin route, its stack against an emulator holding `services`. */
+const pluginRouteProject = () => projectWithEmulator("examples/yaml-managed-certs", services, "atlas-x509");
 
 describe("Ctrl-C during `pulumi up` on the plugin route, while Atlas answers a certificate POST", () => {
   let emulator: Emulator;
@@ -76,7 +66,7 @@ describe("Ctrl-C during `pulumi up` on the plugin route, while Atlas answers a c
   const issued = (user: string) => emulator.control.issuedCertificates(emulator.projectId, user);
 
   beforeAll(async () => {
-    ({ emulator, project } = await startProject());
+    ({ emulator, project } = await pluginRouteProject());
     // No attempt ends on its own: only the cancel can stop the held POST.
     await project.setConfig("atlas-x509:requestTimeoutSeconds", "600");
   });
@@ -135,7 +125,7 @@ describe("customTimeouts on the plugin route: a create that Atlas is too slow fo
   let project: UserProject;
 
   beforeAll(async () => {
-    ({ emulator, project } = await startProject());
+    ({ emulator, project } = await pluginRouteProject());
     // What a user writes: a 3 s bound on the creation of one certificate.
     const programPath = path.join(project.dir, "Pulumi.yaml");
     const program = fs.readFileSync(programPath, "utf8");
@@ -191,9 +181,7 @@ describe("Ctrl-C during `pulumi up` on the dynamic route, while Atlas answers th
   const user = "orders-api";
 
   beforeAll(async () => {
-    emulator = await startEmulator({ keyBits: 2048, seedUsers: [{ username: user, x509Type: "MANAGED" }] });
-    project = userProjectFrom("examples/managed-certs");
-    await initStack(project, emulator);
+    ({ emulator, project } = await projectWithEmulator("examples/managed-certs", [user], "mongodbatlas"));
     await project.pulumiOk(["config", "set", "--path", "services[0]", user]);
     // The dynamic-provider host ignores Cancel: only the attempt's own timeout ends the held POST.
     await project.setConfig("atlas-x509:requestTimeoutSeconds", "5");

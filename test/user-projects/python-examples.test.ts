@@ -11,12 +11,13 @@ import type { RunOptions, UserProject } from "../../scripts/lib/user-project";
 import { createVirtualenv, type Virtualenv } from "../support/python-project";
 import {
   atlasCalls,
+  expectDestroyWarnsUnderEachCertificate,
+  expectNoChangesRefreshOnlyReading,
+  expectPluginCertificatesIssued,
   initStack,
   installPluginFromRelease,
   PLUGIN_MANAGED_CERTIFICATE,
-  PLUGIN_PROVIDER,
   plainSecretsIn,
-  resourcesOf,
   userProjectFrom,
 } from "../support/user-projects";
 import { mutualTlsClientName, opensslCheck } from "../support/x509-checks";
@@ -96,17 +97,7 @@ describe("examples/python-managed-certs as a user's project", () => {
   it("after the preview, `pulumi up` issues the certificate; the state holds no __provider, credential or key in plain text", async () => {
     const up = await project.pulumiOk(["up", "--yes"], inVenv);
     expect(up.stdout).toMatch(/\+ 2 created/);
-    expect(await emulator.control.issuedCertificates(emulator.projectId, USERNAME)).toHaveLength(1);
-    const deployment = await project.exportState();
-    const [certificate] = resourcesOf(deployment, PLUGIN_MANAGED_CERTIFICATE);
-    expect(certificate?.outputs?.username).toBe(USERNAME);
-    expect(certificate?.inputs).not.toHaveProperty("__provider");
-    expect(JSON.stringify(certificate?.outputs?.privateKeyPem)).toMatch(/ciphertext/);
-    const [provider] = resourcesOf(deployment, PLUGIN_PROVIDER);
-    expect(provider?.inputs?.baseUrl).toBe(emulator.baseUrl);
-    expect(JSON.stringify(provider?.inputs?.privateKey)).toMatch(/ciphertext/);
-    const stackConfig = fs.readFileSync(path.join(project.dir, "Pulumi.dev.yaml"), "utf8");
-    expect(plainSecretsIn([JSON.stringify(deployment), project.backendContents(), stackConfig], emulator)).toEqual([]);
+    await expectPluginCertificatesIssued(project, emulator, [USERNAME]);
   });
 
   it("after up, the exported PEM passes openssl and a TLS handshake, matches the serial, and is hidden without --show-secrets", async () => {
@@ -134,21 +125,11 @@ describe("examples/python-managed-certs as a user's project", () => {
   });
 
   it("after up, `preview --expect-no-changes` and `refresh --expect-no-changes` find nothing to do, refresh only reading", async () => {
-    await project.pulumiOk(["preview", "--expect-no-changes"], inVenv);
-    await emulator.control.resetRequests();
-    await project.pulumiOk(["refresh", "--yes", "--expect-no-changes"], inVenv);
-    const calls = await atlasCalls(emulator);
-    expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((call) => /^GET .*\/databaseUsers\/[\w-]+\/certs/.test(call))).toBe(true);
+    await expectNoChangesRefreshOnlyReading(project, emulator, inVenv);
   });
 
   it("after up, `pulumi destroy` empties the stack and says, under the certificate, that it stays valid", async () => {
-    const destroy = await project.pulumiOk(["destroy", "--yes"], inVenv);
-    expect(destroy.stdout).toMatch(/- 2 deleted/);
-    expect(destroy.stdout).toMatch(
-      /atlas-x509:index:ManagedX509Certificate \([^)]+\):\n\s+warning: [^\n]*cannot revoke/,
-    );
-    expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
+    await expectDestroyWarnsUnderEachCertificate(project, 1, inVenv);
     expect(plainSecretsIn([project.backendContents()], emulator)).toEqual([]);
   });
 });
