@@ -1,11 +1,18 @@
-// `npm run release`: writes the provider plugin's release archive into dist/release (scripts/lib/release.ts) and
-// prints its path.
-import { buildReleaseArchive } from "./lib/release";
+// `npm run release`: writes the provider plugin's release archives into dist/release, one per platform
+// (scripts/lib/release.ts), and prints their paths, one a line.
+import { buildReleaseArchive, RELEASE_PLATFORMS } from "./lib/release";
 
-buildReleaseArchive({ log: (line) => process.stderr.write(`[release] ${line}\n`) }).then(
-  (archive) => process.stdout.write(`${archive.path}\n`),
-  (error: unknown) => {
-    process.stderr.write(`[release] ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+async function main(): Promise<void> {
+  for (const platform of RELEASE_PLATFORMS) {
+    const archive = await buildReleaseArchive({
+      platform,
+      log: (line) => process.stderr.write(`[release] ${line}\n`),
+    });
+    process.stdout.write(`${archive.path}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[release] ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -58,13 +58,15 @@ export interface StartPluginOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   protocol: ProviderProtocol;
+  /** The arguments; default: an engine address, as the engine starts a plugin. */
+  args?: readonly string[];
 }
 
 /** Starts `command` as the engine would, waits until it prints its port, and connects to it. */
 export async function startPlugin(command: string, options: StartPluginOptions): Promise<PluginProcess> {
   const spawnedAt = performance.now();
   // The engine passes its own address; these plugins call it back only to log warnings.
-  const plugin = spawn(command, ["127.0.0.1:1"], {
+  const plugin = spawn(command, options.args ?? ["127.0.0.1:1"], {
     cwd: options.cwd,
     env: options.env,
     stdio: ["ignore", "pipe", "pipe"],

@@ -9,7 +9,7 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { goModulePath } from "../../provider/plugin/schema";
 import { startPluginServer } from "../../scripts/lib/plugin-server";
 import { pulumiBinDir } from "../../scripts/lib/pulumi-cli";
-import { releaseVersion } from "../../scripts/lib/release";
+import { releaseVersion, type ReleasePlatform } from "../../scripts/lib/release";
 import { repoRoot } from "../../scripts/lib/repo-root";
 import { UserProject, type CliRun, type Deployment, type RunOptions } from "../../scripts/lib/user-project";
 import { findPlainSecrets } from "./state";
@@ -38,9 +38,12 @@ export function userProjectFrom(source: string, toolDirs: string[] = []): UserPr
   });
 }
 
-/** The provider plugin's release archive for linux-amd64, built by jest's globalSetup. */
-export function releaseArchive(): string {
-  const archive = process.env.PULUMI_ATLAS_X509_RELEASE_ARCHIVE;
+/** The provider plugin's release archive for linux-amd64 (or linux-arm64), built by jest's globalSetup. */
+export function releaseArchive(platform: ReleasePlatform = "linux-amd64"): string {
+  const archive =
+    platform === "linux-amd64"
+      ? process.env.PULUMI_ATLAS_X509_RELEASE_ARCHIVE
+      : process.env.PULUMI_ATLAS_X509_RELEASE_ARCHIVE_ARM64;
   if (!archive) throw new Error("run the user-project tests through jest: its globalSetup builds the release");
   return archive;
 }

@@ -7,6 +7,7 @@ import type { Emulator } from "../../emulator";
 import { killAll, processesUnder, waitUntilGone } from "../../scripts/lib/processes";
 import { killGroup, type UserProject } from "../../scripts/lib/user-project";
 import { repoRoot } from "../../scripts/lib/repo-root";
+import { ChildOutput } from "../support/child-output";
 import { engineDiagnostics, PLUGIN_MANAGED_CERTIFICATE, projectWithEmulator } from "../support/user-projects";
 import { waitUntil } from "../support/wait";
 
@@ -16,37 +17,6 @@ const services = ["orders-api", "billing-worker"];
 const launcher = "pulumi-resource-atlas-x509";
 /** The plugin a contributor starts by hand from a checkout (CONTRIBUTING.md, "Debugging the provider plugin"). */
 const checkoutPlugin = path.join(repoRoot, "dist", "provider", "plugin", "main.js");
-
-/** Everything a stream of a child process printed so far, and a wait for what it will print. */
-class Output {
-  private text = "";
-  private readonly waiting = new Set<() => void>();
-
-  constructor(stream: NodeJS.ReadableStream) {
-    stream.on("data", (chunk: Buffer) => {
-      this.text += chunk.toString();
-      for (const check of this.waiting) check();
-    });
-  }
-
-  /** Resolves with the match once the output matches `pattern` (at once if it already does). */
-  until(pattern: RegExp): Promise<RegExpMatchArray> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const match = pattern.exec(this.text);
-        if (!match) return;
-        this.waiting.delete(check);
-        resolve(match);
-      };
-      this.waiting.add(check);
-      check();
-    });
-  }
-
-  toString(): string {
-    return this.text;
-  }
-}
 
 describe("the provider plugin of examples/yaml-managed-certs", () => {
   let emulator: Emulator;
@@ -85,7 +55,7 @@ describe("the provider plugin of examples/yaml-managed-certs", () => {
 
   describe("started by hand, with the CLI attached through PULUMI_DEBUG_PROVIDERS", () => {
     let plugin: ChildProcessWithoutNullStreams;
-    let pluginErr: Output;
+    let pluginErr: ChildOutput;
     let debugEnv: Record<string, string>;
 
     beforeAll(async () => {
@@ -95,13 +65,13 @@ describe("the provider plugin of examples/yaml-managed-certs", () => {
       // As CONTRIBUTING.md says, under the inspector; free ports for both here.
       const args = ["--inspect=127.0.0.1:0", checkoutPlugin, "--port", "0"];
       plugin = spawn(process.execPath, args, { cwd: project.dir });
-      pluginErr = new Output(plugin.stderr);
+      pluginErr = new ChildOutput(plugin.stderr);
       const exited = new Promise<never>((_, reject) =>
         plugin.once("exit", (code) => reject(new Error(`the plugin exited (${code}): ${pluginErr}`))),
       );
       const [[, port]] = await Promise.race([
         Promise.all([
-          new Output(plugin.stdout).until(/^(\d+)\n/),
+          new ChildOutput(plugin.stdout).until(/^(\d+)\n/),
           pluginErr.until(/Debugger listening on ws:\/\/127\.0\.0\.1:\d+/),
         ]),
         exited,

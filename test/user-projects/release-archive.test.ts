@@ -1,6 +1,7 @@
-// The provider plugin's release archive, as a user downloads it (built once by jest's globalSetup with
+// The provider plugin's linux-amd64 release archive, as a user downloads it (built once by jest's globalSetup with
 // scripts/lib/release.ts): what it holds, its executable run with nothing of Node.js around it, and the CLI
-// installing it from the file. The YAML examples (yaml-examples.test.ts) run on it installed from a server.
+// installing it from the file. The YAML examples (yaml-examples.test.ts) run on it installed from a server; the
+// linux-arm64 archive has release-arm64.test.ts.
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -20,13 +21,13 @@ jest.setTimeout(120_000);
 const version = releaseVersion();
 
 describe("the release archive", () => {
-  it("`npm run release` (its script, after the build) prints the archive's path, kept when nothing changed", () => {
+  it("`npm run release` (its script, after the build) prints each platform's archive path, kept when nothing changed", () => {
     const run = spawnSync(process.execPath, [path.join(repoRoot, "dist", "scripts", "release.js")], {
       encoding: "utf8",
     });
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe(`${releaseArchive()}\n`);
-    expect(run.stderr).toMatch(/unchanged inputs, kept/);
+    expect(run.stdout).toBe(`${releaseArchive("linux-amd64")}\n${releaseArchive("linux-arm64")}\n`);
+    expect(run.stderr.match(/unchanged inputs, kept/g)).toHaveLength(2);
   });
 
   it("is named as `pulumi plugin install` asks for it, and holds the executable, LICENSE and README.md", () => {
