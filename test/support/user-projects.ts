@@ -281,6 +281,25 @@ export async function expectDestroyWarnsUnderEachCertificate(
   expect(resourcesOf(await project.exportState(), PLUGIN_MANAGED_CERTIFICATE)).toEqual([]);
 }
 
+/**
+ * `pulumi destroy --yes` on the plugin route, with `options` (PULUMI_DEBUG_PROVIDERS for an attached plugin): each
+ * service's certificate gets the engine warning that Atlas cannot revoke it, under that certificate.
+ */
+export async function expectCannotRevokeWarningUnderEach(
+  project: UserProject,
+  services: string[],
+  options: RunOptions = {},
+): Promise<void> {
+  const destroy = await engineDiagnostics(project, ["destroy", "--yes"], options);
+  for (const name of services) {
+    expect(destroy).toContainEqual({
+      severity: "warning",
+      urn: expect.stringMatching(`::${PLUGIN_MANAGED_CERTIFICATE}::${name}$`),
+      message: expect.stringContaining("Atlas cannot revoke"),
+    });
+  }
+}
+
 export interface EngineDiagnostic {
   severity: string;
   /** The resource the diagnostic is about; empty when the engine was told none (it shows under the stack). */
