@@ -210,4 +210,30 @@ describe("Ctrl-C during `pulumi up` on the dynamic route, while Atlas answers th
     expect(await emulator.control.issuedCertificates(emulator.projectId, user)).toHaveLength(2);
     await project.pulumiOk(["destroy", "--yes"]);
   });
+
+  it("after that, a customTimeouts.create shorter than Atlas's answer does not bound the create: the host does not pass it on", async () => {
+    // The program as a user bounds its certificates: 1 s, against a POST that Atlas answers after 3 s. On the plugin
+    // route this fails after 1 s (above); here the create waits for the answer, within requestTimeoutSeconds.
+    const programPath = path.join(project.dir, "index.ts");
+    const program = fs.readFileSync(programPath, "utf8");
+    const resourceEnd = "      renewBeforeDays: 14,\n    }),";
+    if (!program.includes(resourceEnd)) throw new Error("examples/managed-certs changed: adjust this test");
+    fs.writeFileSync(
+      programPath,
+      program.replace(resourceEnd, `      renewBeforeDays: 14,\n    }, { customTimeouts: { create: "1s" } }),`),
+    );
+    await project.setConfig("atlas-x509:requestTimeoutSeconds", "60");
+    await emulator.control.resetRequests();
+    await emulator.control.injectFaults([{ method: "POST", pathIncludes: "/certs", delayMs: 3_000 }]);
+    try {
+      await project.pulumiOk(["up", "--yes"]);
+    } finally {
+      await emulator.control.clearFaults();
+    }
+    expect((await atlasCalls(emulator)).filter((call) => call.startsWith("POST"))).toHaveLength(1);
+    const [certificate] = resourcesOf(await project.exportState(), MANAGED_CERTIFICATE);
+    const issued = await emulator.control.issuedCertificates(emulator.projectId, user);
+    expect(certificate?.outputs?.serialNumber).toBe(issued.at(-1)!.serialNumber);
+    await project.pulumiOk(["destroy", "--yes"]);
+  });
 });
